@@ -1,0 +1,62 @@
+//! The command line: clap parses arguments into a plain [`Config`].
+
+use clap::Parser;
+use dechaff::pipeline::Config;
+use dechaff::read::InputKind;
+use dechaff::write::Format;
+use std::path::PathBuf;
+
+/// Turn scraped web pages into clean text: keep the main content, drop
+/// navigation, ads, related links, footers and other boilerplate.
+#[derive(Debug, Parser)]
+#[command(name = "dechaff", version, about)]
+pub struct Cli {
+    /// Files or directories to clean (directories recursively: .html, .htm,
+    /// .txt and the same with .gz); `-` or nothing reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write output to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Treat every input as HTML or as plain text instead of detecting it.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub input_kind: Option<InputKind>,
+
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+
+    /// Print every block with its verdict, score and reasons instead of the output.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Include every block (text, kind, verdict, score, reasons) in JSONL records.
+    #[arg(long)]
+    pub blocks: bool,
+
+    /// Skip documents larger than this many bytes (after decompression).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_page_bytes: u64,
+}
+
+impl Cli {
+    /// Turns the parsed arguments into a run configuration.
+    pub fn into_config(self) -> Config {
+        Config {
+            inputs: self.paths,
+            output: self.output,
+            format: self.format,
+            input_kind: self.input_kind,
+            jobs: self.jobs,
+            explain: self.explain,
+            blocks: self.blocks,
+            max_page_bytes: self.max_page_bytes,
+        }
+    }
+}

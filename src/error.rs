@@ -1,0 +1,48 @@
+//! Errors, each naming the input it is about.
+
+use std::path::PathBuf;
+
+/// An error about one input (or the output); every variant names its file.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A directory walk hit a problem (unreadable entry, symlink loop).
+    #[error("{path}: {message}")]
+    Walk {
+        /// Where the walk failed.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// Compressed data was corrupt or truncated.
+    #[error("{path}: cannot decompress: {message}")]
+    Decompress {
+        /// The file.
+        path: PathBuf,
+        /// What the decompressor said.
+        message: String,
+    },
+    /// The document is larger than the size cap.
+    #[error("{path}: skipped: larger than --max-page-bytes ({limit} bytes)")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The cap in bytes.
+        limit: u64,
+    },
+    /// The content is not text (an image, a PDF …).
+    #[error("{path}: not text: {what}")]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// What it looks like instead.
+        what: &'static str,
+    },
+}

@@ -1,0 +1,28 @@
+//! The `dechaff` binary: glue between the command line and the library.
+//!
+//! Exit codes: 0 when every document was cleaned; 1 when some failed (each
+//! reported on stderr, the rest still written); 2 for usage errors.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let config = cli.into_config();
+    let result = dechaff::pipeline::run(&config, |e| eprintln!("dechaff: {e}"));
+    match result {
+        Ok(summary) if summary.failed == 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(dechaff::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("dechaff: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

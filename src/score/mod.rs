@@ -1,0 +1,530 @@
+//! Scoring: a [`Page`] of blocks → a [`Judgement`] (content or junk, with a
+//! score and reasons) for every block.
+//!
+//! Three steps:
+//! 1. **Features** per block: length, link density, stopword density in the
+//!    page's language, sentence shape, boilerplate wording, and the class/id
+//!    and tag hints of the elements around it.
+//! 2. **Main area**: a readability-like container score over the element
+//!    tree finds the area that holds the main content (an article body, a
+//!    thread of posts, a list of items), so a sidebar, comment section or
+//!    footer is judged as a whole.
+//! 3. **Decision**: each block's score combines its own features with the
+//!    main-area estimate; short, uncertain blocks then take the verdict of
+//!    their neighbours (as jusText does).
+
+pub mod hints;
+pub mod phrases;
+pub mod stopwords;
+
+use crate::segment::{BlockKind, Page, TagRole};
+use hints::{CONTENT_HINTS, Hint, JUNK_HINTS};
+use serde::Serialize;
+use stopwords::{Lang, for_each_token, is_cjk, is_stopword};
+
+/// The decision for one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Main content: kept in the output text.
+    Content,
+    /// Boilerplate: removed.
+    Junk,
+    /// A near-duplicate of other content: merged away.
+    Duplicate,
+}
+
+impl Verdict {
+    /// The lowercase name used in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Content => "content",
+            Verdict::Junk => "junk",
+            Verdict::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// A block's verdict, its score (positive means content) and why.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The score the verdict came from; > 0 leans content.
+    pub score: f32,
+    /// Human-readable reasons, strongest first.
+    pub reasons: Vec<String>,
+}
+
+/// Measured facts about one block.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Visible characters.
+    pub chars: u32,
+    /// Word tokens (CJK characters count one each).
+    pub words: u32,
+    /// Share of characters inside links.
+    pub link_density: f32,
+    /// Share of word tokens that are stopwords (0 when the language is unknown).
+    pub stop_density: f32,
+    /// Sentence-final punctuation marks.
+    pub sentence_ends: u32,
+    /// Commas (ASCII and CJK).
+    pub commas: u32,
+    /// Hints on the block's element and its ancestors.
+    pub hints: u64,
+    /// Tag roles among the ancestors that mark chrome (nav, footer, aside, header, form).
+    pub chrome_role: Option<TagRole>,
+    /// A boilerplate phrase found in a short block.
+    pub phrase: Option<&'static str>,
+    /// True when the block lies inside the estimated main area.
+    pub in_main: bool,
+}
+
+fn count_shape(text: &str) -> (u32, u32) {
+    let mut ends = 0;
+    let mut commas = 0;
+    let mut prev_end = false;
+    for c in text.chars() {
+        match c {
+            '.' | '!' | '?' | '…' => prev_end = true,
+            '。' | '！' | '？' => {
+                ends += 1;
+                prev_end = false;
+            }
+            ',' | '，' | '、' | ';' => {
+                commas += 1;
+                if prev_end {
+                    prev_end = false;
+                }
+            }
+            c if c.is_whitespace() => {
+                if prev_end {
+                    ends += 1;
+                    prev_end = false;
+                }
+            }
+            '"' | '\'' | '”' | '’' | ')' | '»' => {}
+            _ => prev_end = false,
+        }
+    }
+    if prev_end {
+        ends += 1;
+    }
+    (ends, commas)
+}
+
+/// Per-element totals used by the main-area estimate.
+#[derive(Debug, Clone, Default)]
+struct NodeStats {
+    chars: u32,
+    link_chars: u32,
+    content_score: f32,
+}
+
+/// Chrome roles that end the content inside them.
+fn is_chrome(role: TagRole) -> bool {
+    matches!(
+        role,
+        TagRole::Nav | TagRole::Footer | TagRole::Aside | TagRole::Header | TagRole::Form
+    )
+}
+
+/// Hints that name strong chrome (as opposed to weak ones such as meta).
+const STRONG_JUNK: u64 = Hint::Nav.bit()
+    | Hint::Footer.bit()
+    | Hint::Share.bit()
+    | Hint::Related.bit()
+    | Hint::Newsletter.bit()
+    | Hint::Cookie.bit()
+    | Hint::Ad.bit()
+    | Hint::Modal.bit()
+    | Hint::Sidebar.bit();
+
+/// Finds the main area: returns the chosen root node and a flag per node
+/// saying whether it lies inside the area.
+fn main_area(page: &Page, feats: &[Features]) -> (u32, Vec<bool>) {
+    let n = page.nodes.len();
+    let mut stats = vec![NodeStats::default(); n];
+    for b in &page.blocks {
+        for a in page.ancestors(b.node) {
+            let s = &mut stats[a as usize];
+            s.chars += b.chars;
+            s.link_chars += b.link_chars;
+        }
+    }
+    for (b, f) in page.blocks.iter().zip(feats) {
+        if b.is_title || f.chars < 25 || f.link_density > 0.5 {
+            continue;
+        }
+        let weight = 1.0 + f.commas.min(10) as f32 + (f.chars as f32 / 100.0).min(3.0);
+        let mut start = b.node;
+        let role = page.nodes[start as usize].role;
+        if matches!(
+            role,
+            TagRole::Paragraph | TagRole::Heading | TagRole::ListItem | TagRole::Figure
+        ) {
+            start = page.nodes[start as usize].parent;
+        }
+        for (level, a) in page.ancestors(start).take(5).enumerate() {
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 2.0,
+            };
+            stats[a as usize].content_score += weight / div;
+        }
+    }
+    let mut best = 0u32;
+    let mut best_score = f32::MIN;
+    for (i, node) in page.nodes.iter().enumerate() {
+        let s = &stats[i];
+        if s.content_score <= 0.0 {
+            continue;
+        }
+        let ld = if s.chars > 0 {
+            s.link_chars as f32 / s.chars as f32
+        } else {
+            0.0
+        };
+        let mut score = s.content_score * (1.0 - ld);
+        if node.hints & CONTENT_HINTS != 0 {
+            score *= 1.25;
+        }
+        if node.hints & Hint::ArticleBody.bit() != 0 {
+            score *= 1.25;
+        }
+        if node.hints & STRONG_JUNK != 0 {
+            score *= 0.6;
+        }
+        match node.role {
+            TagRole::Article | TagRole::Main => score *= 1.2,
+            r if is_chrome(r) => score *= 0.5,
+            _ => {}
+        }
+        if score > best_score {
+            best_score = score;
+            best = i as u32;
+        }
+    }
+    let mut inside = vec![false; n];
+    if best_score <= 0.0 {
+        // No paragraph-like text anywhere: everything is "inside".
+        inside.iter_mut().for_each(|x| *x = true);
+        return (0, inside);
+    }
+    // Nodes are stored in document order with parents first, so one pass
+    // marks every descendant of the chosen root.
+    inside[best as usize] = true;
+    for i in 0..n {
+        let p = page.nodes[i].parent as usize;
+        if i != p && inside[p] {
+            inside[i] = true;
+        }
+    }
+    (best, inside)
+}
+
+/// Judges every block of a page.
+pub fn score(page: &Page) -> Vec<Judgement> {
+    let lang = page.lang.as_deref().and_then(Lang::from_code).or_else(|| {
+        stopwords::guess_language(
+            page.blocks
+                .iter()
+                .filter(|b| b.chars > 60)
+                .map(|b| b.text.as_str()),
+        )
+    });
+    let mut buf = String::new();
+    let mut feats: Vec<Features> = page
+        .blocks
+        .iter()
+        .map(|b| {
+            let mut words = 0u32;
+            let mut stops = 0u32;
+            let mut cjk = 0u32;
+            for_each_token(&b.text, &mut buf, |w| {
+                words += 1;
+                if w.chars().next().is_some_and(is_cjk) {
+                    cjk += 1;
+                }
+                if lang.is_some_and(|l| is_stopword(w, l)) {
+                    stops += 1;
+                }
+            });
+            let (sentence_ends, commas) = count_shape(&b.text);
+            let mut hints = 0u64;
+            let mut chrome_role = None;
+            for a in page.ancestors(b.node) {
+                let node = &page.nodes[a as usize];
+                hints |= node.hints;
+                if chrome_role.is_none() && is_chrome(node.role) {
+                    chrome_role = Some(node.role);
+                }
+            }
+            let phrase = if words <= 12 {
+                phrases::boilerplate_phrase(&b.text)
+            } else {
+                None
+            };
+            // CJK text packs about two characters into a word's worth of meaning.
+            let eff_chars = b.chars + cjk;
+            Features {
+                chars: eff_chars,
+                words,
+                link_density: if b.chars > 0 {
+                    b.link_chars as f32 / b.chars as f32
+                } else {
+                    0.0
+                },
+                stop_density: if words > 0 && lang.is_some() {
+                    stops as f32 / words as f32
+                } else {
+                    0.0
+                },
+                sentence_ends,
+                commas,
+                hints,
+                chrome_role,
+                phrase,
+                in_main: false,
+            }
+        })
+        .collect();
+    let (main_root, inside) = main_area(page, &feats);
+    // Hints and chrome roles above the main root describe the whole page
+    // (a `<div class="page-content">` wrapper), not the block.
+    let mut above_hints = 0u64;
+    let mut above_chrome = None;
+    for a in page.ancestors(main_root) {
+        let node = &page.nodes[a as usize];
+        above_hints |= node.hints;
+        if above_chrome.is_none() && is_chrome(node.role) {
+            above_chrome = Some(node.role);
+        }
+    }
+    for (b, f) in page.blocks.iter().zip(feats.iter_mut()) {
+        f.in_main = inside[b.node as usize];
+        if f.in_main {
+            // Recompute hints below the main root only.
+            let mut h = 0u64;
+            let mut chrome = None;
+            for a in page.ancestors(b.node) {
+                if a == main_root {
+                    break;
+                }
+                let node = &page.nodes[a as usize];
+                h |= node.hints;
+                if chrome.is_none() && is_chrome(node.role) {
+                    chrome = Some(node.role);
+                }
+            }
+            f.hints = h;
+            f.chrome_role = chrome;
+        }
+    }
+    let _ = (above_hints, above_chrome);
+    let lang_known = lang.is_some();
+    let mut judged: Vec<Judgement> = page
+        .blocks
+        .iter()
+        .zip(&feats)
+        .map(|(b, f)| judge(b.kind, b.heading_level, f, lang_known))
+        .collect();
+    smooth(page, &feats, &mut judged);
+    for (b, j) in page.blocks.iter().zip(judged.iter_mut()) {
+        if b.is_title {
+            j.verdict = Verdict::Content;
+            j.reasons.insert(0, "page title".to_string());
+        }
+    }
+    judged
+}
+
+/// Scores one block from its own features.
+fn judge(kind: BlockKind, level: u8, f: &Features, lang_known: bool) -> Judgement {
+    let mut score = 0.0f32;
+    let mut reasons: Vec<(f32, String)> = Vec::new();
+    let mut add = |v: f32, why: String| {
+        score += v;
+        reasons.push((v, why));
+    };
+    // Length.
+    if f.chars >= 250 {
+        add(2.0, format!("long ({} chars)", f.chars));
+    } else if f.chars >= 100 {
+        add(1.0, format!("medium length ({} chars)", f.chars));
+    } else if f.chars < 30 && kind != BlockKind::Heading {
+        add(-1.0, format!("short ({} chars)", f.chars));
+    }
+    // Links.
+    if f.link_density > 0.6 {
+        add(
+            -2.5,
+            format!("mostly link text ({:.0}%)", f.link_density * 100.0),
+        );
+    } else if f.link_density > 0.3 {
+        add(-1.0, format!("link-heavy ({:.0}%)", f.link_density * 100.0));
+    }
+    // Language.
+    if lang_known && f.words >= 6 && f.link_density < 0.5 {
+        if f.stop_density >= 0.30 {
+            add(
+                1.0,
+                format!("prose-like stopwords ({:.0}%)", f.stop_density * 100.0),
+            );
+        } else if f.stop_density < 0.10 {
+            add(
+                -0.5,
+                format!("few stopwords ({:.0}%)", f.stop_density * 100.0),
+            );
+        }
+    }
+    // Sentence shape.
+    if f.sentence_ends >= 2 || (f.sentence_ends >= 1 && f.commas >= 1) {
+        add(0.5, "sentences".to_string());
+    }
+    // Wording.
+    if let Some(p) = f.phrase {
+        add(-2.0, format!("boilerplate wording (\"{p}\")"));
+    }
+    // Where it sits.
+    if f.in_main {
+        add(2.0, "inside the main area".to_string());
+    } else {
+        add(-2.5, "outside the main area".to_string());
+    }
+    if let Some(role) = f.chrome_role {
+        add(-2.0, format!("inside <{}>", role_name(role)));
+    }
+    let strong = f.hints & STRONG_JUNK;
+    let weak = f.hints & JUNK_HINTS & !STRONG_JUNK;
+    if strong != 0 {
+        let names: Vec<_> = hints::hint_names(strong).collect();
+        add(-2.0, format!("chrome class/id ({})", names.join(", ")));
+    } else if weak != 0 {
+        let names: Vec<_> = hints::hint_names(weak).collect();
+        add(-1.0, format!("class/id ({})", names.join(", ")));
+    }
+    if f.hints & CONTENT_HINTS != 0 && f.hints & JUNK_HINTS == 0 {
+        add(0.5, "content class/id".to_string());
+    }
+    if kind == BlockKind::Heading && level > 0 {
+        // Headings are judged mostly by their neighbours (see `smooth`).
+        add(0.0, format!("heading h{level}"));
+    }
+    reasons.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+    Judgement {
+        verdict: if score > 0.0 {
+            Verdict::Content
+        } else {
+            Verdict::Junk
+        },
+        score,
+        reasons: reasons
+            .into_iter()
+            .filter(|(v, _)| *v != 0.0 || kind == BlockKind::Heading)
+            .map(|(v, why)| format!("{v:+.1} {why}"))
+            .collect(),
+    }
+}
+
+fn role_name(role: TagRole) -> &'static str {
+    match role {
+        TagRole::Nav => "nav",
+        TagRole::Footer => "footer",
+        TagRole::Aside => "aside",
+        TagRole::Header => "header",
+        TagRole::Form => "form",
+        _ => "element",
+    }
+}
+
+/// Lets short or uncertain blocks (headings, short lines) follow their
+/// neighbours: a heading between content is content; a short line between
+/// junk is junk.
+fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement]) {
+    let n = judged.len();
+    let certain: Vec<Option<bool>> = judged
+        .iter()
+        .zip(feats)
+        .map(|(j, f)| {
+            if j.score.abs() >= 2.0 && f.chars >= 30 {
+                Some(j.verdict == Verdict::Content)
+            } else {
+                None
+            }
+        })
+        .collect();
+    for i in 0..n {
+        if certain[i].is_some() {
+            continue;
+        }
+        let prev = (0..i).rev().find_map(|k| certain[k]);
+        let next = (i + 1..n).find_map(|k| certain[k]);
+        let heading = page.blocks[i].kind == BlockKind::Heading;
+        let new = match (prev, next) {
+            (Some(true), Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            (_, Some(true)) if heading => Some(judged[i].score > -3.0),
+            (Some(false), None) | (None, Some(false)) => Some(false),
+            _ => None,
+        };
+        if let Some(keep) = new {
+            let v = if keep {
+                Verdict::Content
+            } else {
+                Verdict::Junk
+            };
+            if v != judged[i].verdict {
+                judged[i].verdict = v;
+                judged[i].reasons.insert(
+                    0,
+                    format!(
+                        "follows its neighbours ({})",
+                        if keep { "content" } else { "junk" }
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::html;
+
+    fn kept(html_src: &str) -> Vec<String> {
+        let page = html::segment(html_src);
+        let j = score(&page);
+        page.blocks
+            .iter()
+            .zip(&j)
+            .filter(|(b, j)| j.verdict == Verdict::Content && !b.is_title)
+            .map(|(b, _)| b.text.clone())
+            .collect()
+    }
+
+    const PARA: &str = "The council voted on Tuesday to expand the city's bus network, adding three routes that will connect the northern suburbs to the hospital and the university, a plan that residents had requested for years.";
+
+    #[test]
+    fn article_body_kept_and_chrome_dropped() {
+        let html = format!(
+            "<body><nav><ul><li><a href=/>Home</a></li><li><a href=/news>News</a></li></ul></nav>\
+             <div class=content><h1>Title</h1><p>{PARA}</p><p>{PARA} Again.</p><p>{PARA} Third.</p></div>\
+             <div class=sidebar><h3>Popular</h3><ul><li><a href=/a>Some other story</a></li></ul></div>\
+             <footer><p>© 2024 Example News. All rights reserved.</p></footer></body>"
+        );
+        let k = kept(&html);
+        assert_eq!(k.len(), 3, "{k:?}");
+        assert!(k.iter().all(|t| t.starts_with("The council")));
+    }
+
+    #[test]
+    fn sentence_shape_counts() {
+        assert_eq!(count_shape("One. Two! Three?"), (3, 0));
+        assert_eq!(count_shape("a, b, c"), (0, 2));
+        assert_eq!(count_shape("这是。那是。"), (2, 0));
+    }
+}

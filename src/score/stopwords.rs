@@ -1,0 +1,189 @@
+//! Stopword lists per language and the page-language guess that picks one.
+//!
+//! The lists (in `stopwords/`, see its `LICENSE.md` for their sources) are
+//! compiled in. One table maps each stopword to the set of languages that
+//! list it; a page's language is its `lang` attribute when a list exists for
+//! it, else the language whose stopwords cover most of a sample of its words.
+//! Chinese and Japanese are matched per character.
+
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+macro_rules! lists {
+    ($($code:literal),* $(,)?) => {
+        &[$(($code, include_str!(concat!("stopwords/", $code, ".txt")))),*]
+    };
+}
+
+/// (ISO 639-1 code, newline-separated list)
+static LISTS: &[(&str, &str)] = lists!(
+    "en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "sv", "da", "no", "fi", "tr", "cs", "uk",
+    "ro", "hu", "id", "vi", "ja", "zh", "ko", "ar", "el", "he", "hi", "ca",
+);
+
+/// A language with a stoplist, by index into the compiled lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang(u8);
+
+impl Lang {
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        LISTS[self.0 as usize].0
+    }
+
+    /// Looks a language up by ISO 639-1 code.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let code = code.trim().to_ascii_lowercase();
+        let code = match code.as_str() {
+            "nb" | "nn" => "no",
+            "in" => "id",
+            "iw" => "he",
+            c => c,
+        };
+        LISTS
+            .iter()
+            .position(|(c, _)| *c == code)
+            .map(|i| Lang(i as u8))
+    }
+
+    /// True for languages written without spaces between words.
+    pub fn per_character(self) -> bool {
+        matches!(self.code(), "zh" | "ja")
+    }
+}
+
+struct Table {
+    words: FxHashMap<&'static str, u32>,
+}
+
+fn table() -> &'static Table {
+    static T: OnceLock<Table> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut words: FxHashMap<&'static str, u32> = FxHashMap::default();
+        for (i, (_, list)) in LISTS.iter().enumerate() {
+            for w in list.lines().map(str::trim).filter(|w| !w.is_empty()) {
+                *words.entry(w).or_insert(0) |= 1 << i;
+            }
+        }
+        Table { words }
+    })
+}
+
+/// True when `c` is a CJK ideograph, kana or hangul syllable (one token each
+/// for counting, like the evaluation's tokenizer).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0xac00..=0xd7af)
+}
+
+/// Calls `f` for each word token of `text`, lowercased into a reused buffer;
+/// CJK ideographs and kana are one token each (hangul stays in words).
+pub fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    buf.clear();
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '\'' || c == '’' {
+            let single = is_cjk(c) && !matches!(c as u32, 0xac00..=0xd7af);
+            if single {
+                if !buf.is_empty() {
+                    f(buf);
+                    buf.clear();
+                }
+                let mut tmp = [0u8; 4];
+                f(c.encode_utf8(&mut tmp));
+                continue;
+            }
+            if c == '\'' || c == '’' {
+                if buf.is_empty() {
+                    continue;
+                }
+                buf.push('\'');
+                continue;
+            }
+            for l in c.to_lowercase() {
+                buf.push(l);
+            }
+        } else if !buf.is_empty() {
+            let w = buf.trim_end_matches('\'');
+            f(w);
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        let w = buf.trim_end_matches('\'');
+        f(w);
+        buf.clear();
+    }
+}
+
+/// True when `word` (lowercase) is a stopword of `lang`.
+pub fn is_stopword(word: &str, lang: Lang) -> bool {
+    table()
+        .words
+        .get(word)
+        .is_some_and(|mask| mask & (1 << lang.0) != 0)
+}
+
+/// Guesses the language of a page from a sample of its text: the stoplist
+/// that covers most tokens wins. Returns `None` when no list covers at
+/// least 8% of the tokens.
+pub fn guess_language<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Lang> {
+    let t = table();
+    let mut counts = [0u32; 32];
+    let mut tokens = 0u32;
+    let mut buf = String::new();
+    for text in texts {
+        for_each_token(text, &mut buf, |w| {
+            tokens += 1;
+            if let Some(mask) = t.words.get(w) {
+                for (i, c) in counts.iter_mut().enumerate().take(LISTS.len()) {
+                    if mask & (1 << i) != 0 {
+                        *c += 1;
+                    }
+                }
+            }
+        });
+        if tokens > 600 {
+            break;
+        }
+    }
+    let (best, &hits) = counts
+        .iter()
+        .enumerate()
+        .take(LISTS.len())
+        .max_by_key(|&(i, c)| (*c, std::cmp::Reverse(i)))?;
+    if tokens == 0 || hits * 100 < tokens * 8 {
+        return None;
+    }
+    Some(Lang(best as u8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_list_loads() {
+        for (code, list) in LISTS {
+            assert!(list.lines().count() > 30, "{code}");
+            assert!(Lang::from_code(code).is_some());
+        }
+    }
+
+    #[test]
+    fn guesses_common_languages() {
+        let en = "The cat sat on the mat and it was happy because the sun was out.";
+        assert_eq!(guess_language([en].into_iter()).map(Lang::code), Some("en"));
+        let de = "Die Katze saß auf der Matte und sie war glücklich, weil die Sonne schien.";
+        assert_eq!(guess_language([de].into_iter()).map(Lang::code), Some("de"));
+        let ru = "Кошка сидела на коврике и была счастлива, потому что светило солнце.";
+        assert_eq!(guess_language([ru].into_iter()).map(Lang::code), Some("ru"));
+    }
+
+    #[test]
+    fn tokens_split_cjk_per_character() {
+        let mut buf = String::new();
+        let mut out = Vec::new();
+        for_each_token("Hello, 世界 don't", &mut buf, |w| out.push(w.to_string()));
+        assert_eq!(out, ["hello", "世", "界", "don't"]);
+    }
+}

@@ -1,0 +1,858 @@
+//! HTML segmentation: parse with `scraper`, walk the DOM once, emit blocks.
+//!
+//! Block-level elements start and end blocks; inline text is joined with the
+//! spacing a browser would show; `<br><br>` splits a block; script, style,
+//! template, hidden and `aria-hidden` content is dropped. Data tables become a
+//! single [`BlockKind::Table`] block; layout tables are treated like `<div>`s.
+//! The walk is iterative, so deep nesting cannot overflow the stack.
+
+use super::{Block, BlockKind, Node, Page, TagRole, visible_chars};
+use crate::score::hints::{Hint, hints_of};
+use ego_tree::NodeRef;
+use rustc_hash::FxHashMap;
+use scraper::{Html, node::Node as DomNode};
+
+/// What the walk does with an element, by tag name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Dropped with everything inside.
+    Skip,
+    /// Inline: its text joins the surrounding block.
+    Inline,
+    /// A link (`<a>`): inline, counted as link text when it has `href`.
+    Link,
+    /// A line break.
+    Br,
+    /// A rule: ends the current block.
+    Hr,
+    /// Block-level: starts and ends blocks.
+    Block(TagRole),
+    /// `<table>`: a data table becomes one block, a layout table a container.
+    Table,
+    /// `<pre>`: whitespace kept.
+    Pre,
+}
+
+fn classify(tag: &str) -> Class {
+    use TagRole::*;
+    match tag {
+        "a" => Class::Link,
+        "br" => Class::Br,
+        "hr" => Class::Hr,
+        "table" => Class::Table,
+        "pre" | "xmp" | "listing" | "plaintext" => Class::Pre,
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object"
+        | "embed" | "canvas" | "select" | "option" | "optgroup" | "datalist" | "input"
+        | "textarea" | "head" | "title" | "meta" | "link" | "audio" | "video" | "source"
+        | "track" | "map" | "area" | "img" | "picture" | "frameset" | "frame" | "noframes"
+        | "applet" | "param" | "base" | "dialog" => Class::Skip,
+        "p" => Class::Block(Paragraph),
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Class::Block(Heading),
+        "li" | "dt" | "dd" => Class::Block(ListItem),
+        "ul" | "ol" | "menu" | "dl" | "dir" => Class::Block(List),
+        "blockquote" | "figure" | "figcaption" | "caption" => Class::Block(Figure),
+        "body" => Class::Block(Body),
+        "main" => Class::Block(Main),
+        "article" => Class::Block(Article),
+        "section" => Class::Block(Section),
+        "nav" => Class::Block(Nav),
+        "header" => Class::Block(Header),
+        "footer" => Class::Block(Footer),
+        "aside" => Class::Block(Aside),
+        "form" => Class::Block(Form),
+        "tbody" | "thead" | "tfoot" | "tr" => Class::Block(TableRow),
+        "td" | "th" => Class::Block(TableCell),
+        "div" | "address" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup"
+        | "html" | "button" | "label" | "search" => Class::Block(Div),
+        _ if tag.contains('-') => Class::Block(Div),
+        _ => Class::Inline,
+    }
+}
+
+/// The block kind for text whose innermost element is `tag`.
+fn kind_for(tag: &str) -> (BlockKind, u8) {
+    match tag {
+        "p" => (BlockKind::Paragraph, 0),
+        "h1" => (BlockKind::Heading, 1),
+        "h2" => (BlockKind::Heading, 2),
+        "h3" => (BlockKind::Heading, 3),
+        "h4" => (BlockKind::Heading, 4),
+        "h5" => (BlockKind::Heading, 5),
+        "h6" => (BlockKind::Heading, 6),
+        "li" => (BlockKind::ListItem, 0),
+        "dt" => (BlockKind::Term, 0),
+        "dd" => (BlockKind::Definition, 0),
+        "blockquote" => (BlockKind::Quote, 0),
+        "figcaption" | "caption" => (BlockKind::Caption, 0),
+        _ => (BlockKind::Text, 0),
+    }
+}
+
+/// Attribute facts read once per element.
+#[derive(Default)]
+struct Attrs<'a> {
+    hidden: bool,
+    href: bool,
+    role: Option<&'a str>,
+    hint_values: [Option<&'a str>; 3],
+    content: Option<&'a str>,
+    property: Option<&'a str>,
+    lang: Option<&'a str>,
+}
+
+fn read_attrs(el: &scraper::node::Element) -> Attrs<'_> {
+    let mut a = Attrs::default();
+    for (name, value) in el.attrs.iter() {
+        let v: &str = value;
+        match &*name.local {
+            "class" => a.hint_values[0] = Some(v),
+            "id" => a.hint_values[1] = Some(v),
+            "itemprop" => a.hint_values[2] = Some(v),
+            "role" => a.role = Some(v),
+            "href" => a.href = true,
+            "hidden" => a.hidden = true,
+            "aria-hidden" => a.hidden |= v.trim().eq_ignore_ascii_case("true"),
+            "style" => a.hidden |= style_hides(v),
+            "content" => a.content = Some(v),
+            "property" | "name" => a.property = Some(v),
+            "lang" => a.lang = Some(v),
+            _ => {}
+        }
+    }
+    a
+}
+
+fn style_hides(style: &str) -> bool {
+    let mut squashed = String::with_capacity(style.len());
+    for c in style.chars() {
+        if !c.is_whitespace() {
+            squashed.push(c.to_ascii_lowercase());
+        }
+    }
+    squashed.contains("display:none") || squashed.contains("visibility:hidden")
+}
+
+fn role_override(role: &str) -> Option<TagRole> {
+    match role.trim() {
+        "navigation" | "menu" | "menubar" => Some(TagRole::Nav),
+        "main" => Some(TagRole::Main),
+        "banner" => Some(TagRole::Header),
+        "contentinfo" => Some(TagRole::Footer),
+        "complementary" => Some(TagRole::Aside),
+        "article" => Some(TagRole::Article),
+        _ => None,
+    }
+}
+
+struct Walker<'a> {
+    page: Page,
+    hint_cache: FxHashMap<&'a str, u64>,
+    buf: String,
+    buf_link_chars: u32,
+    pending_space: bool,
+    /// Consecutive `<br>`s since the last text.
+    br_run: u32,
+    /// Innermost block-level element (index into page.nodes) and its tag.
+    cur: u32,
+    cur_tag: &'a str,
+    link_depth: u32,
+    quote_depth: u32,
+    h1_blocks: Vec<usize>,
+    title_tag: Option<String>,
+    og_title: Option<String>,
+}
+
+impl<'a> Walker<'a> {
+    fn new() -> Self {
+        let mut page = Page {
+            is_html: true,
+            ..Page::default()
+        };
+        page.nodes.push(Node {
+            role: TagRole::Body,
+            parent: 0,
+            depth: 0,
+            hints: 0,
+        });
+        Walker {
+            page,
+            hint_cache: FxHashMap::default(),
+            buf: String::new(),
+            buf_link_chars: 0,
+            pending_space: false,
+            br_run: 0,
+            cur: 0,
+            cur_tag: "body",
+            link_depth: 0,
+            quote_depth: 0,
+            h1_blocks: Vec::new(),
+            title_tag: None,
+            og_title: None,
+        }
+    }
+
+    fn hints(&mut self, attrs: &Attrs<'a>) -> u64 {
+        let mut set = 0;
+        for v in attrs.hint_values.iter().flatten() {
+            if v.is_empty() {
+                continue;
+            }
+            set |= *self.hint_cache.entry(v).or_insert_with(|| hints_of(v));
+        }
+        set
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let in_link = self.link_depth > 0;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.pending_space = true;
+                continue;
+            }
+            if matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'
+            ) {
+                continue;
+            }
+            if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with(['\n', ' ']) {
+                self.buf.push(' ');
+            }
+            self.pending_space = false;
+            self.buf.push(c);
+            if in_link {
+                self.buf_link_chars += 1;
+            }
+            self.br_run = 0;
+        }
+    }
+
+    fn line_break(&mut self) {
+        self.br_run += 1;
+        if self.br_run >= 2 {
+            self.flush();
+            return;
+        }
+        if !self.buf.is_empty() {
+            while self.buf.ends_with(' ') {
+                self.buf.pop();
+            }
+            self.buf.push('\n');
+        }
+        self.pending_space = false;
+    }
+
+    fn flush(&mut self) {
+        self.pending_space = false;
+        let text = self.buf.trim();
+        if text.is_empty() {
+            self.buf.clear();
+            self.buf_link_chars = 0;
+            return;
+        }
+        let (mut kind, level) = kind_for(self.cur_tag);
+        if self.quote_depth > 0 && matches!(kind, BlockKind::Paragraph | BlockKind::Text) {
+            kind = BlockKind::Quote;
+        }
+        let text = text.to_string();
+        let chars = visible_chars(&text);
+        if level == 1 {
+            self.h1_blocks.push(self.page.blocks.len());
+        }
+        self.page.blocks.push(Block {
+            text,
+            kind,
+            heading_level: level,
+            node: self.cur,
+            link_chars: self.buf_link_chars.min(chars),
+            chars,
+            is_title: false,
+        });
+        self.buf.clear();
+        self.buf_link_chars = 0;
+    }
+
+    fn open_block(&mut self, role: TagRole, hints: u64) -> u32 {
+        self.flush();
+        let parent = self.cur;
+        let depth = self.page.nodes[parent as usize].depth.saturating_add(1);
+        let idx = self.page.nodes.len() as u32;
+        self.page.nodes.push(Node {
+            role,
+            parent,
+            depth,
+            hints,
+        });
+        self.cur = idx;
+        idx
+    }
+
+    fn read_head(&mut self, head: NodeRef<'a, DomNode>) {
+        for node in head.descendants() {
+            let Some(el) = node.value().as_element() else {
+                continue;
+            };
+            match el.name() {
+                "title" if self.title_tag.is_none() => {
+                    let mut t = String::new();
+                    for text in node.descendants().filter_map(|n| n.value().as_text()) {
+                        t.push_str(text);
+                    }
+                    let t = collapse_ws(&t);
+                    if !t.is_empty() {
+                        self.title_tag = Some(t);
+                    }
+                }
+                "meta" => {
+                    let a = read_attrs(el);
+                    if let (Some(p), Some(c)) = (a.property, a.content) {
+                        let p = p.trim();
+                        if (p.eq_ignore_ascii_case("og:title")
+                            || (p.eq_ignore_ascii_case("twitter:title") && self.og_title.is_none()))
+                            && !c.trim().is_empty()
+                        {
+                            self.og_title = Some(collapse_ws(c));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Walks the tree below `root` without recursion.
+    fn walk(&mut self, root: NodeRef<'a, DomNode>) {
+        // Each entry: the element's node, and what to restore when it closes.
+        struct Open<'b> {
+            node: NodeRef<'b, DomNode>,
+            saved_cur: u32,
+            saved_tag: &'b str,
+            class: Class,
+        }
+        let mut stack: Vec<Open<'a>> = Vec::new();
+        let mut next = root.first_child();
+        loop {
+            let Some(node) = next else {
+                // Close elements until one has a next sibling.
+                let Some(open) = stack.pop() else { break };
+                self.close(&open.class, open.saved_cur, open.saved_tag);
+                next = open.node.next_sibling();
+                continue;
+            };
+            match node.value() {
+                DomNode::Text(t) => {
+                    self.push_text(&t.text);
+                    next = node.next_sibling();
+                }
+                DomNode::Element(el) => {
+                    let tag: &'a str = el.name();
+                    let class = classify(tag);
+                    if tag == "head" {
+                        self.read_head(node);
+                        next = node.next_sibling();
+                        continue;
+                    }
+                    if tag == "html" {
+                        let a = read_attrs(el);
+                        if let Some(lang) = a.lang {
+                            let primary = lang.split(['-', '_']).next().unwrap_or("");
+                            if !primary.is_empty() {
+                                self.page.lang = Some(primary.trim().to_ascii_lowercase());
+                            }
+                        }
+                    }
+                    let attrs = read_attrs(el);
+                    if class == Class::Skip || attrs.hidden {
+                        next = node.next_sibling();
+                        continue;
+                    }
+                    let mut hints = self.hints(&attrs);
+                    if hints & Hint::Hidden.bit() != 0 && !matches!(class, Class::Block(_)) {
+                        next = node.next_sibling();
+                        continue;
+                    }
+                    if hints & Hint::Hidden.bit() != 0 {
+                        // Hidden-by-class containers are dropped like hidden ones.
+                        next = node.next_sibling();
+                        continue;
+                    }
+                    if attrs.role.is_some_and(|r| r.trim() == "button") {
+                        hints |= Hint::Button.bit();
+                    }
+                    let saved_cur = self.cur;
+                    let saved_tag = self.cur_tag;
+                    match class {
+                        Class::Br => {
+                            self.line_break();
+                            next = node.next_sibling();
+                            continue;
+                        }
+                        Class::Hr => {
+                            self.flush();
+                            next = node.next_sibling();
+                            continue;
+                        }
+                        Class::Table if is_data_table(node) => {
+                            self.open_block(TagRole::Figure, hints);
+                            self.table_block(node);
+                            self.cur = saved_cur;
+                            next = node.next_sibling();
+                            continue;
+                        }
+                        Class::Pre => {
+                            self.open_block(TagRole::Figure, hints);
+                            self.pre_block(node);
+                            self.cur = saved_cur;
+                            next = node.next_sibling();
+                            continue;
+                        }
+                        Class::Table => {
+                            self.open_block(TagRole::TableRow, hints);
+                            self.cur_tag = tag;
+                        }
+                        Class::Block(role) => {
+                            if tag == "html" || (tag == "body" && self.cur == 0) {
+                                // The root node stands for the whole document.
+                                self.page.nodes[0].hints |= hints;
+                            } else {
+                                let role = attrs.role.and_then(role_override).unwrap_or(role);
+                                self.open_block(role, hints);
+                                self.cur_tag = tag;
+                            }
+                            if tag == "blockquote" {
+                                self.quote_depth += 1;
+                            }
+                        }
+                        Class::Link => {
+                            if attrs.href {
+                                self.link_depth += 1;
+                            }
+                        }
+                        Class::Inline | Class::Skip => {}
+                    }
+                    let class = if class == Class::Link && !attrs.href {
+                        Class::Inline
+                    } else {
+                        class
+                    };
+                    stack.push(Open {
+                        node,
+                        saved_cur,
+                        saved_tag,
+                        class,
+                    });
+                    next = node.first_child();
+                    if next.is_none() {
+                        // Empty element: close it right away.
+                        if let Some(open) = stack.pop() {
+                            self.close(&open.class, open.saved_cur, open.saved_tag);
+                            next = open.node.next_sibling();
+                        }
+                    }
+                }
+                _ => next = node.next_sibling(),
+            }
+        }
+        self.flush();
+    }
+
+    fn close(&mut self, class: &Class, saved_cur: u32, saved_tag: &'a str) {
+        match class {
+            Class::Link => self.link_depth = self.link_depth.saturating_sub(1),
+            Class::Block(_) | Class::Table => {
+                self.flush();
+                if self.cur_tag == "blockquote" {
+                    self.quote_depth = self.quote_depth.saturating_sub(1);
+                }
+                self.cur = saved_cur;
+                self.cur_tag = saved_tag;
+            }
+            _ => {}
+        }
+    }
+
+    fn table_block(&mut self, table: NodeRef<'a, DomNode>) {
+        let mut text = String::new();
+        let mut link_chars = 0u32;
+        for row in table.descendants() {
+            let Some(el) = row.value().as_element() else {
+                continue;
+            };
+            if el.name() != "tr" {
+                continue;
+            }
+            let mut cells: Vec<String> = Vec::new();
+            for cell in row.children() {
+                let Some(cel) = cell.value().as_element() else {
+                    continue;
+                };
+                if !matches!(cel.name(), "td" | "th") {
+                    continue;
+                }
+                let (t, l) = inline_text(cell);
+                link_chars += l;
+                cells.push(t);
+            }
+            if cells.iter().all(|c| c.is_empty()) {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&cells.join(" | "));
+        }
+        self.emit_whole(text, BlockKind::Table, link_chars);
+    }
+
+    fn pre_block(&mut self, pre: NodeRef<'a, DomNode>) {
+        let mut text = String::new();
+        let mut stack = vec![pre];
+        // Depth-first, children in order.
+        let mut order: Vec<NodeRef<'a, DomNode>> = Vec::new();
+        while let Some(n) = stack.pop() {
+            order.push(n);
+            let children: Vec<_> = n.children().collect();
+            for c in children.into_iter().rev() {
+                if let Some(el) = c.value().as_element()
+                    && (classify(el.name()) == Class::Skip || read_attrs(el).hidden)
+                {
+                    continue;
+                }
+                stack.push(c);
+            }
+        }
+        for n in order {
+            match n.value() {
+                DomNode::Text(t) => text.push_str(&t.text),
+                DomNode::Element(el) if el.name() == "br" => text.push('\n'),
+                _ => {}
+            }
+        }
+        let text = text.trim_matches('\n').trim_end().to_string();
+        self.emit_whole(text, BlockKind::Code, 0);
+    }
+
+    fn emit_whole(&mut self, text: String, kind: BlockKind, link_chars: u32) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let chars = visible_chars(&text);
+        self.page.blocks.push(Block {
+            text,
+            kind,
+            heading_level: 0,
+            node: self.cur,
+            link_chars: link_chars.min(chars),
+            chars,
+            is_title: false,
+        });
+    }
+
+    fn finish(mut self) -> Page {
+        self.page.title = pick_title(
+            &mut self.page,
+            &self.h1_blocks,
+            self.og_title.as_deref(),
+            self.title_tag.as_deref(),
+        );
+        self.page
+    }
+}
+
+/// Collects the visible inline text under `node` (hidden parts skipped),
+/// whitespace collapsed; returns it with its link-character count.
+fn inline_text(node: NodeRef<'_, DomNode>) -> (String, u32) {
+    let mut out = String::new();
+    let mut links = 0u32;
+    let mut pending = false;
+    let mut stack: Vec<(NodeRef<'_, DomNode>, bool)> = vec![(node, false)];
+    while let Some((n, in_link)) = stack.pop() {
+        match n.value() {
+            DomNode::Text(t) => {
+                for c in t.chars() {
+                    if c.is_whitespace() {
+                        pending = true;
+                        continue;
+                    }
+                    if pending && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    pending = false;
+                    out.push(c);
+                    if in_link {
+                        links += 1;
+                    }
+                }
+            }
+            DomNode::Element(el) => {
+                let class = classify(el.name());
+                if class == Class::Skip {
+                    continue;
+                }
+                let a = read_attrs(el);
+                if a.hidden {
+                    continue;
+                }
+                if matches!(class, Class::Block(_) | Class::Br) {
+                    pending = true;
+                }
+                let link = in_link || (class == Class::Link && a.href);
+                let children: Vec<_> = n.children().collect();
+                for c in children.into_iter().rev() {
+                    stack.push((c, link));
+                }
+            }
+            _ => {}
+        }
+    }
+    (out, links)
+}
+
+/// A table is a data table when it holds no nested table and no
+/// block-structured content (headings, lists, forms, code, several
+/// paragraphs in a cell), and has at least two rows or two columns.
+fn is_data_table(table: NodeRef<'_, DomNode>) -> bool {
+    let mut rows = 0usize;
+    let mut cells = 0usize;
+    let mut blocks = 0usize;
+    let mut text_len = 0usize;
+    for n in table.descendants().skip(1) {
+        match n.value() {
+            DomNode::Element(el) => match el.name() {
+                "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "form"
+                | "pre" | "blockquote" | "nav" | "article" | "section" | "iframe" => {
+                    return false;
+                }
+                "tr" => rows += 1,
+                "td" | "th" => cells += 1,
+                "p" | "div" => blocks += 1,
+                _ => {}
+            },
+            DomNode::Text(t) => text_len += t.len(),
+            _ => {}
+        }
+    }
+    if let Some(role) = table.value().as_element().and_then(|e| e.attr("role"))
+        && role.trim() == "presentation"
+    {
+        return false;
+    }
+    let avg_cell = text_len.checked_div(cells).unwrap_or(0);
+    rows >= 1 && cells >= 2 && blocks <= cells && avg_cell < 400
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn normalized(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// Strips a site name from a `<title>` ("Story headline | Site"): keeps the
+/// longest part between the usual separators.
+fn strip_site_name(title: &str) -> String {
+    let parts: Vec<&str> = title
+        .split(['|', '–', '—', '·', '•', '»', '«', '/'])
+        .flat_map(|p| p.split(" - "))
+        .flat_map(|p| p.split(" :: "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts
+        .iter()
+        .max_by_key(|p| p.chars().count())
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| title.trim().to_string())
+}
+
+/// Picks the title from the first `<h1>`, `og:title` and `<title>`, and marks
+/// the heading block that carries it.
+fn pick_title(
+    page: &mut Page,
+    h1_blocks: &[usize],
+    og_title: Option<&str>,
+    title_tag: Option<&str>,
+) -> Option<String> {
+    let meta_titles: Vec<String> = [og_title, title_tag]
+        .into_iter()
+        .flatten()
+        .map(normalized)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let matches_meta = |text: &str| {
+        let n = normalized(text);
+        !n.is_empty()
+            && meta_titles.iter().any(|m| {
+                (m.contains(&n) && n.len() * 3 >= m.len())
+                    || (n.len() > 12 && n.contains(m.as_str()))
+            })
+    };
+    // 1. An <h1> that agrees with the metadata title.
+    for &i in h1_blocks {
+        if matches_meta(&page.blocks[i].text) {
+            page.blocks[i].is_title = true;
+            return Some(collapse_ws(&page.blocks[i].text));
+        }
+    }
+    // 2. Any heading equal to og:title / cleaned <title>.
+    let meta = og_title
+        .map(str::to_string)
+        .or_else(|| title_tag.map(strip_site_name));
+    if let Some(meta) = meta {
+        let target = normalized(&meta);
+        if !target.is_empty()
+            && let Some(b) = page
+                .blocks
+                .iter_mut()
+                .find(|b| b.kind == BlockKind::Heading && normalized(&b.text) == target)
+        {
+            b.is_title = true;
+        }
+        return Some(meta);
+    }
+    // 3. A single <h1>.
+    if let Some(&i) = h1_blocks.first() {
+        page.blocks[i].is_title = true;
+        return Some(collapse_ws(&page.blocks[i].text));
+    }
+    None
+}
+
+/// Segments an HTML document into blocks.
+pub fn segment(html: &str) -> Page {
+    let dom = Html::parse_document(html);
+    segment_dom(&dom)
+}
+
+/// Segments an already parsed document.
+pub fn segment_dom(dom: &Html) -> Page {
+    let mut walker = Walker::new();
+    walker.walk(dom.tree.root());
+    walker.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(page: &Page) -> Vec<&str> {
+        page.blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    #[test]
+    fn paragraphs_and_inline_spacing() {
+        let p = segment("<p>Hello <b>big</b>world<i> and</i> more</p><p>Second\n  para</p>");
+        assert_eq!(texts(&p), ["Hello bigworld and more", "Second para"]);
+        assert_eq!(p.blocks[0].kind, BlockKind::Paragraph);
+    }
+
+    #[test]
+    fn scripts_styles_and_hidden_are_dropped() {
+        let p = segment(
+            "<div>Keep<script>var x=1;</script><style>p{}</style>\
+             <span hidden>h1</span><span aria-hidden=\"true\">h2</span>\
+             <div style=\"display: none\">h3</div><template>h4</template></div>",
+        );
+        assert_eq!(texts(&p), ["Keep"]);
+    }
+
+    #[test]
+    fn double_br_splits_and_single_br_breaks_line() {
+        let p = segment("<div>one<br>two<br><br>three</div>");
+        assert_eq!(texts(&p), ["one\ntwo", "three"]);
+    }
+
+    #[test]
+    fn text_runs_in_divs_are_blocks() {
+        let p = segment("<div>lead text<p>para</p>tail text</div>");
+        assert_eq!(texts(&p), ["lead text", "para", "tail text"]);
+        assert_eq!(p.blocks[0].kind, BlockKind::Text);
+    }
+
+    #[test]
+    fn link_chars_are_counted() {
+        let p = segment("<p>read <a href=\"/x\">this link</a> now</p>");
+        assert_eq!(p.blocks[0].link_chars, 8);
+        assert_eq!(p.blocks[0].chars, 15);
+    }
+
+    #[test]
+    fn data_tables_stay_whole() {
+        let p = segment(
+            "<table><tr><th>Name</th><th>Age</th></tr><tr><td>Ann</td><td>31</td></tr></table>",
+        );
+        assert_eq!(p.blocks.len(), 1);
+        assert_eq!(p.blocks[0].kind, BlockKind::Table);
+        assert_eq!(p.blocks[0].text, "Name | Age\nAnn | 31");
+    }
+
+    #[test]
+    fn layout_tables_are_containers() {
+        let p = segment(
+            "<table><tr><td><h2>Head</h2><p>Para one</p></td><td><ul><li>x</li></ul></td></tr></table>",
+        );
+        assert_eq!(texts(&p), ["Head", "Para one", "x"]);
+    }
+
+    #[test]
+    fn pre_keeps_whitespace() {
+        let p = segment("<pre>fn main() {\n    x();\n}</pre>");
+        assert_eq!(p.blocks[0].text, "fn main() {\n    x();\n}");
+        assert_eq!(p.blocks[0].kind, BlockKind::Code);
+    }
+
+    #[test]
+    fn quotes_and_list_items() {
+        let p = segment("<blockquote><p>q1</p>q2</blockquote><ul><li>a</li><li>b</li></ul>");
+        let kinds: Vec<_> = p.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                BlockKind::Quote,
+                BlockKind::Quote,
+                BlockKind::ListItem,
+                BlockKind::ListItem
+            ]
+        );
+    }
+
+    #[test]
+    fn title_prefers_matching_h1() {
+        let p = segment(
+            "<html><head><title>Big News Today | Example Site</title></head>\
+             <body><h1>Big News Today</h1><p>Body.</p></body></html>",
+        );
+        assert_eq!(p.title.as_deref(), Some("Big News Today"));
+        assert!(p.blocks[0].is_title);
+        assert!(!p.blocks[1].is_title);
+    }
+
+    #[test]
+    fn title_falls_back_to_title_tag() {
+        let p = segment(
+            "<html><head><title>Story headline - Site</title></head><body><p>x</p></body></html>",
+        );
+        assert_eq!(p.title.as_deref(), Some("Story headline"));
+    }
+
+    #[test]
+    fn class_hints_are_recorded() {
+        let p = segment("<div class=\"sidebar\"><p>side</p></div>");
+        let b = &p.blocks[0];
+        let has_sidebar = p
+            .ancestors(b.node)
+            .any(|n| p.nodes[n as usize].hints & Hint::Sidebar.bit() != 0);
+        assert!(has_sidebar);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = "<div>".repeat(5000) + "deep" + &"</div>".repeat(5000);
+        let p = segment(&html);
+        assert_eq!(texts(&p), ["deep"]);
+    }
+}

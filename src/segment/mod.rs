@@ -1,0 +1,183 @@
+//! Segmenting: a decoded page → a [`Page`] of [`Block`]s.
+//!
+//! Takes the decoded text of one document (HTML or plain text) and returns the
+//! blocks a reader would see as separate units — headings, paragraphs, list
+//! items, tables, code, quotes, and text runs directly inside containers —
+//! together with what scoring needs to judge them: the element tree they sit
+//! in (tags, class/id hints), how much of their text is link text, and their
+//! position. Nothing is judged here; every visible piece of text becomes part
+//! of exactly one block.
+
+pub mod html;
+pub mod text;
+
+use serde::Serialize;
+
+/// What kind of unit a block is, as the markup (or the text layout) shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    /// A heading; the level (1–6) is in [`Block::heading_level`].
+    Heading,
+    /// A paragraph (`<p>`, or a blank-line separated paragraph of plain text).
+    Paragraph,
+    /// A list item (`<li>`).
+    ListItem,
+    /// Quoted text (`<blockquote>`).
+    Quote,
+    /// Preformatted text or code (`<pre>`); whitespace is kept.
+    Code,
+    /// A data table, kept whole: one row per line, cells separated by ` | `.
+    Table,
+    /// A caption (`<figcaption>`, `<caption>`).
+    Caption,
+    /// A definition-list term (`<dt>`).
+    Term,
+    /// A definition-list description (`<dd>`).
+    Definition,
+    /// A text run directly inside a container (`<div>`, `<td>`, `<section>` …).
+    Text,
+    /// A short line of plain text (a menu entry, a button label, a one-line
+    /// notice); only produced by the plain-text segmenter.
+    Line,
+}
+
+impl BlockKind {
+    /// The lowercase name used in JSON output and `--explain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Heading => "heading",
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::ListItem => "list_item",
+            BlockKind::Quote => "quote",
+            BlockKind::Code => "code",
+            BlockKind::Table => "table",
+            BlockKind::Caption => "caption",
+            BlockKind::Term => "term",
+            BlockKind::Definition => "definition",
+            BlockKind::Text => "text",
+            BlockKind::Line => "line",
+        }
+    }
+}
+
+/// One unit of visible text and the facts about where it sits.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// The visible text, whitespace collapsed (kept as is for code).
+    pub text: String,
+    /// What kind of unit this is.
+    pub kind: BlockKind,
+    /// Heading level 1–6 for headings, 0 otherwise.
+    pub heading_level: u8,
+    /// Index into [`Page::nodes`] of the innermost element holding the text.
+    pub node: u32,
+    /// Characters (not bytes) of text inside links.
+    pub link_chars: u32,
+    /// Characters (not bytes) of text, whitespace excluded.
+    pub chars: u32,
+    /// True when this block is the page title (reported in `title`, left out of the text).
+    pub is_title: bool,
+}
+
+/// What an element's tag says about its role, reduced to what scoring uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagRole {
+    /// `<body>`, or the root of a plain-text document.
+    Body,
+    /// `<main>` or `role="main"`.
+    Main,
+    /// `<article>`.
+    Article,
+    /// `<section>`.
+    Section,
+    /// `<nav>` or `role="navigation"`.
+    Nav,
+    /// `<header>` or `role="banner"`.
+    Header,
+    /// `<footer>` or `role="contentinfo"`.
+    Footer,
+    /// `<aside>` or `role="complementary"`.
+    Aside,
+    /// `<form>`.
+    Form,
+    /// `<ul>`, `<ol>`, `<menu>`, `<dl>`.
+    List,
+    /// `<li>`, `<dt>`, `<dd>`.
+    ListItem,
+    /// `<table>` (layout), `<tbody>`, `<tr>`.
+    TableRow,
+    /// `<td>`, `<th>` of a layout table.
+    TableCell,
+    /// `<p>`.
+    Paragraph,
+    /// `<h1>`–`<h6>`.
+    Heading,
+    /// `<blockquote>`, `<pre>`, `<figure>`, `<figcaption>`, data tables.
+    Figure,
+    /// `<div>` and every other block-level element.
+    Div,
+}
+
+/// A block-level element of the page: the tree that blocks hang from.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The element's role by tag (and ARIA role).
+    pub role: TagRole,
+    /// Index of the parent element in [`Page::nodes`]; the root points to itself.
+    pub parent: u32,
+    /// Depth below the root (the root is 0).
+    pub depth: u16,
+    /// Class/id/itemprop hints found on this element (see [`crate::score::hints`]).
+    pub hints: u64,
+}
+
+/// A segmented document: blocks in reading order plus the element tree.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The page title, if one was found.
+    pub title: Option<String>,
+    /// The blocks, in reading order.
+    pub blocks: Vec<Block>,
+    /// The block-level elements; index 0 is the root.
+    pub nodes: Vec<Node>,
+    /// The `lang` attribute of `<html>`, if any (lowercase, primary subtag).
+    pub lang: Option<String>,
+    /// True when the page came from HTML, false for plain text.
+    pub is_html: bool,
+}
+
+impl Page {
+    /// Iterates over a node and its ancestors up to the root, innermost first.
+    pub fn ancestors(&self, node: u32) -> Ancestors<'_> {
+        Ancestors {
+            page: self,
+            next: Some(node),
+        }
+    }
+}
+
+/// Iterator over a node and its ancestors; see [`Page::ancestors`].
+#[derive(Debug)]
+pub struct Ancestors<'a> {
+    page: &'a Page,
+    next: Option<u32>,
+}
+
+impl Iterator for Ancestors<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        let cur = self.next?;
+        let parent = self.page.nodes.get(cur as usize).map(|n| n.parent);
+        self.next = match parent {
+            Some(p) if p != cur => Some(p),
+            _ => None,
+        };
+        Some(cur)
+    }
+}
+
+/// Counts the characters of `s` that are not whitespace.
+pub fn visible_chars(s: &str) -> u32 {
+    s.chars().filter(|c| !c.is_whitespace()).count() as u32
+}

@@ -1,0 +1,209 @@
+//! Plain-text segmentation: paragraphs by blank lines, short lines apart.
+//!
+//! Takes already-extracted text (a scrape like the seed page) and returns a
+//! [`Page`] whose blocks are its paragraphs. A blank-line separated chunk
+//! whose lines are hard-wrapped prose is joined into one paragraph; a run of
+//! short lines (menu entries, button labels, one-line notices) is split so
+//! each line is judged on its own. Markdown-style `#` headings and `-`/`*`
+//! bullets are recognised. The title is the first heading-like line.
+
+use super::{Block, BlockKind, Node, Page, TagRole, visible_chars};
+
+/// True when `line` ends a sentence (closing quotes and brackets ignored).
+fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', ' ']);
+    t.ends_with(['.', '!', '?', '。', '！', '？', '…'])
+}
+
+/// Decides whether the lines of one chunk are a single hard-wrapped paragraph.
+fn is_wrapped_prose(lines: &[&str]) -> bool {
+    if lines.len() < 2 {
+        return true;
+    }
+    let lens: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    let longest = lens.iter().copied().max().unwrap_or(0);
+    if longest < 40 {
+        return false;
+    }
+    let body = &lines[..lines.len() - 1];
+    let body_lens = &lens[..lens.len() - 1];
+    let similar = body_lens
+        .iter()
+        .all(|&l| l * 10 >= longest * 6 && l <= longest);
+    let some_unfinished = body.iter().any(|l| !ends_sentence(l));
+    similar && some_unfinished
+}
+
+fn heading_level(line: &str) -> Option<(u8, &str)> {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
+        Some((hashes as u8, line[hashes..].trim()))
+    } else {
+        None
+    }
+}
+
+fn bullet(line: &str) -> Option<&str> {
+    for prefix in ["- ", "* ", "• ", "– "] {
+        if let Some(rest) = line.strip_prefix(prefix) {
+            return Some(rest.trim());
+        }
+    }
+    None
+}
+
+fn push(page: &mut Page, text: &str, kind: BlockKind, level: u8) {
+    let text = text.trim();
+    if text.is_empty() {
+        return;
+    }
+    page.blocks.push(Block {
+        text: text.to_string(),
+        kind,
+        heading_level: level,
+        node: 0,
+        link_chars: 0,
+        chars: visible_chars(text),
+        is_title: false,
+    });
+}
+
+fn push_line(page: &mut Page, line: &str) {
+    if let Some((level, rest)) = heading_level(line) {
+        push(page, rest, BlockKind::Heading, level);
+    } else if let Some(rest) = bullet(line) {
+        push(page, rest, BlockKind::ListItem, 0);
+    } else {
+        push(page, line, BlockKind::Line, 0);
+    }
+}
+
+/// True when a block could be the headline: one line, a few words, no
+/// sentence-final period, no menu separators.
+fn looks_like_title(b: &Block) -> bool {
+    if b.text.contains('\n') || b.text.contains(" | ") {
+        return false;
+    }
+    let words = b.text.split_whitespace().count();
+    let t = b.text.trim_end();
+    (3..=30).contains(&words) && !t.ends_with(['.', ':', ';', ',']) && b.chars <= 250
+}
+
+/// Segments plain text into blocks.
+pub fn segment(text: &str) -> Page {
+    let mut page = Page::default();
+    page.nodes.push(Node {
+        role: TagRole::Body,
+        parent: 0,
+        depth: 0,
+        hints: 0,
+    });
+    let mut chunk: Vec<&str> = Vec::new();
+    let mut lines = text.lines().map(|l| l.trim()).peekable();
+    loop {
+        let line = lines.next();
+        match line {
+            Some(l) if !l.is_empty() => {
+                chunk.push(l);
+                continue;
+            }
+            _ => {}
+        }
+        if !chunk.is_empty() {
+            let structured = chunk
+                .iter()
+                .any(|l| heading_level(l).is_some() || bullet(l).is_some());
+            if !structured && is_wrapped_prose(&chunk) {
+                let joined = chunk.join(" ");
+                let kind = if chunk.len() == 1 && !ends_sentence(&joined) {
+                    BlockKind::Line
+                } else {
+                    BlockKind::Paragraph
+                };
+                push(&mut page, &joined, kind, 0);
+            } else {
+                for l in &chunk {
+                    push_line(&mut page, l);
+                }
+            }
+            chunk.clear();
+        }
+        if line.is_none() {
+            break;
+        }
+    }
+    // Title: the first heading-like line among the first few blocks that is
+    // followed by a real paragraph.
+    let limit = page.blocks.len().min(12);
+    let title_idx = (0..limit).find(|&i| {
+        let b = &page.blocks[i];
+        (b.kind == BlockKind::Heading || looks_like_title(b))
+            && page.blocks[i + 1..]
+                .iter()
+                .take(4)
+                .any(|n| n.kind == BlockKind::Paragraph && n.chars > 80)
+    });
+    if let Some(i) = title_idx {
+        page.blocks[i].is_title = true;
+        page.title = Some(page.blocks[i].text.clone());
+    }
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_split_paragraphs() {
+        let p = segment("First para.\n\nSecond para here.\n");
+        assert_eq!(p.blocks.len(), 2);
+        assert_eq!(p.blocks[1].text, "Second para here.");
+    }
+
+    #[test]
+    fn wrapped_prose_is_joined() {
+        let text = "This is a long line of prose that was hard wrapped at\n\
+                    roughly seventy characters so it continues on the next\n\
+                    line and ends here.";
+        let p = segment(text);
+        assert_eq!(p.blocks.len(), 1);
+        assert_eq!(p.blocks[0].kind, BlockKind::Paragraph);
+    }
+
+    #[test]
+    fn short_line_runs_are_split() {
+        let p = segment("Sponsored Content\nBack to top button\nAvailable for Amazon Prime\nClose");
+        assert_eq!(p.blocks.len(), 4);
+        assert!(p.blocks.iter().all(|b| b.kind == BlockKind::Line));
+    }
+
+    #[test]
+    fn finished_sentences_stay_apart() {
+        let p = segment(
+            "\" The site does not always share or support the views expressed here; they are the writer's.\"\n\
+             *As an Amazon Associate I earn from qualifying purchases",
+        );
+        assert_eq!(p.blocks.len(), 2);
+    }
+
+    #[test]
+    fn first_headline_is_the_title() {
+        let p = segment(
+            "Home\n\nBig Headline About Something Important\n\n\
+             A paragraph that is long enough to count as body text, with a few clauses, some more words, and a period.",
+        );
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Big Headline About Something Important")
+        );
+        assert!(p.blocks[1].is_title);
+    }
+
+    #[test]
+    fn markdown_headings_and_bullets() {
+        let p = segment("# Title here\n\n- one\n- two");
+        assert_eq!(p.blocks[0].kind, BlockKind::Heading);
+        assert_eq!(p.blocks[1].kind, BlockKind::ListItem);
+    }
+}
