@@ -48,7 +48,7 @@ pub enum Hint {
     Message,
     /// `itemprop="articleBody"` and similar: the content, named as such.
     ArticleBody,
-    /// Hidden or screen-reader-only text.
+    /// Hidden or screen-reader-only text (see [`class_hides`]).
     Hidden,
 }
 
@@ -277,13 +277,28 @@ const KEYWORDS: &[(&str, Hint, bool)] = &[
     ("post-body", Hint::ArticleBody, false),
     ("story-body", Hint::ArticleBody, false),
     ("main-content", Hint::ArticleBody, false),
-    // hidden
-    ("hidden", Hint::Hidden, true),
-    ("sr-only", Hint::Hidden, false),
-    ("visually-hidden", Hint::Hidden, false),
-    ("visuallyhidden", Hint::Hidden, false),
-    ("screen-reader", Hint::Hidden, false),
 ];
+
+/// Class names that hide an element from sighted readers. Matched against
+/// whole class names only (`date-hidden` on a `<body>` hides nothing).
+const HIDING_CLASSES: &[&str] = &[
+    "hidden",
+    "is-hidden",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "screen-reader-text",
+    "screen-reader-only",
+    "element-invisible",
+    "u-hidden",
+];
+
+/// True when a class list contains a class that hides the element.
+pub fn class_hides(class: &str) -> bool {
+    class
+        .split_ascii_whitespace()
+        .any(|c| HIDING_CLASSES.iter().any(|h| c.eq_ignore_ascii_case(h)))
+}
 
 fn matcher() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();

@@ -141,6 +141,9 @@ const STRONG_JUNK: u64 = Hint::Nav.bit()
     | Hint::Modal.bit()
     | Hint::Sidebar.bit();
 
+/// Share of the page's prose the main area must hold.
+const WIDEN_SHARE: f32 = 0.7;
+
 /// Finds the main area: returns the chosen root node and a flag per node
 /// saying whether it lies inside the area.
 fn main_area(page: &Page, feats: &[Features]) -> (u32, Vec<bool>) {
@@ -206,6 +209,53 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, Vec<bool>) {
             best_score = score;
             best = i as u32;
         }
+    }
+    // Widen the area until it holds most of the page's prose: the readability
+    // pick is often one post, one item or one section of a longer page.
+    let mut good = vec![0f32; n];
+    let mut good_chrome = vec![0f32; n];
+    for (b, f) in page.blocks.iter().zip(feats) {
+        if b.is_title || f.link_density > 0.35 || f.chars < 40 {
+            continue;
+        }
+        let w = f.chars as f32;
+        let mut chrome = false;
+        for a in page.ancestors(b.node) {
+            let node = &page.nodes[a as usize];
+            if node.hints & STRONG_JUNK != 0 || is_chrome(node.role) {
+                chrome = true;
+            }
+        }
+        for a in page.ancestors(b.node) {
+            if chrome {
+                good_chrome[a as usize] += w;
+            } else {
+                good[a as usize] += w;
+            }
+        }
+    }
+    let total_clean = good[0];
+    let total_all = good[0] + good_chrome[0];
+    let use_all = total_clean < 0.3 * total_all;
+    let cover = |i: usize| {
+        if use_all {
+            good[i] + good_chrome[i]
+        } else {
+            good[i]
+        }
+    };
+    let total = if use_all { total_all } else { total_clean };
+    if total > 0.0 && best_score > 0.0 {
+        let want = WIDEN_SHARE * total;
+        let mut cur = best;
+        while cover(cur as usize) < want {
+            let p = page.nodes[cur as usize].parent;
+            if p == cur {
+                break;
+            }
+            cur = p;
+        }
+        best = cur;
     }
     let mut inside = vec![false; n];
     if best_score <= 0.0 {

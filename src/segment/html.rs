@@ -7,7 +7,7 @@
 //! The walk is iterative, so deep nesting cannot overflow the stack.
 
 use super::{Block, BlockKind, Node, Page, TagRole, visible_chars};
-use crate::score::hints::{Hint, hints_of};
+use crate::score::hints::{Hint, class_hides, hints_of};
 use ego_tree::NodeRef;
 use rustc_hash::FxHashMap;
 use scraper::{Html, node::Node as DomNode};
@@ -41,11 +41,11 @@ fn classify(tag: &str) -> Class {
         "hr" => Class::Hr,
         "table" => Class::Table,
         "pre" | "xmp" | "listing" | "plaintext" => Class::Pre,
-        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object"
-        | "embed" | "canvas" | "select" | "option" | "optgroup" | "datalist" | "input"
-        | "textarea" | "head" | "title" | "meta" | "link" | "audio" | "video" | "source"
-        | "track" | "map" | "area" | "img" | "picture" | "frameset" | "frame" | "noframes"
-        | "applet" | "param" | "base" | "dialog" => Class::Skip,
+        "script" | "style" | "template" | "svg" | "math" | "iframe" | "object" | "embed"
+        | "canvas" | "select" | "option" | "optgroup" | "datalist" | "input" | "textarea"
+        | "head" | "title" | "meta" | "link" | "audio" | "video" | "source" | "track" | "map"
+        | "area" | "img" | "picture" | "frameset" | "frame" | "noframes" | "applet" | "param"
+        | "base" | "dialog" => Class::Skip,
         "p" => Class::Block(Paragraph),
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Class::Block(Heading),
         "li" | "dt" | "dd" => Class::Block(ListItem),
@@ -105,7 +105,10 @@ fn read_attrs(el: &scraper::node::Element) -> Attrs<'_> {
     for (name, value) in el.attrs.iter() {
         let v: &str = value;
         match &*name.local {
-            "class" => a.hint_values[0] = Some(v),
+            "class" => {
+                a.hint_values[0] = Some(v);
+                a.hidden |= class_hides(v);
+            }
             "id" => a.hint_values[1] = Some(v),
             "itemprop" => a.hint_values[2] = Some(v),
             "role" => a.role = Some(v),
@@ -362,20 +365,11 @@ impl<'a> Walker<'a> {
                         }
                     }
                     let attrs = read_attrs(el);
-                    if class == Class::Skip || attrs.hidden {
+                    if class == Class::Skip || (attrs.hidden && !matches!(tag, "html" | "body")) {
                         next = node.next_sibling();
                         continue;
                     }
                     let mut hints = self.hints(&attrs);
-                    if hints & Hint::Hidden.bit() != 0 && !matches!(class, Class::Block(_)) {
-                        next = node.next_sibling();
-                        continue;
-                    }
-                    if hints & Hint::Hidden.bit() != 0 {
-                        // Hidden-by-class containers are dropped like hidden ones.
-                        next = node.next_sibling();
-                        continue;
-                    }
                     if attrs.role.is_some_and(|r| r.trim() == "button") {
                         hints |= Hint::Button.bit();
                     }
@@ -724,8 +718,22 @@ fn pick_title(
 
 /// Segments an HTML document into blocks.
 pub fn segment(html: &str) -> Page {
-    let dom = Html::parse_document(html);
-    segment_dom(&dom)
+    segment_dom(&parse(html))
+}
+
+/// Parses a document the way a browser with scripting off does, so the
+/// contents of `<noscript>` are markup (crawlers see pages with JavaScript off).
+pub fn parse(html: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+        .one(html)
 }
 
 /// Segments an already parsed document.
