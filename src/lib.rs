@@ -74,11 +74,32 @@ impl Cleaned {
 
 /// Cleans already-decoded text of a known kind.
 pub fn clean_str(text: &str, kind: InputKind) -> Cleaned {
-    let page = match kind {
-        InputKind::Html => segment::html::segment(text),
-        InputKind::Text => segment::text::segment(text),
+    let (page, judgements) = match kind {
+        InputKind::Html => {
+            let dom = segment::html::parse(text);
+            let page = segment::html::segment_dom(&dom, false);
+            let judgements = score::score(&page);
+            if content_chars(&page, &judgements) < RETRY_BELOW_CHARS {
+                // Little or nothing found: the page may hide its main content
+                // until a script shows it. Try again with hidden parts kept.
+                let page2 = segment::html::segment_dom(&dom, true);
+                let judgements2 = score::score(&page2);
+                if content_chars(&page2, &judgements2) > 2 * content_chars(&page, &judgements) + 100
+                {
+                    (page2, judgements2)
+                } else {
+                    (page, judgements)
+                }
+            } else {
+                (page, judgements)
+            }
+        }
+        InputKind::Text => {
+            let page = segment::text::segment(text);
+            let judgements = score::score(&page);
+            (page, judgements)
+        }
     };
-    let judgements = score::score(&page);
     Cleaned {
         id: String::new(),
         source: String::new(),
@@ -87,6 +108,19 @@ pub fn clean_str(text: &str, kind: InputKind) -> Cleaned {
         page,
         judgements,
     }
+}
+
+/// Below this many characters of content, an HTML page is segmented again
+/// with hidden parts kept.
+const RETRY_BELOW_CHARS: usize = 200;
+
+fn content_chars(page: &Page, judgements: &[Judgement]) -> usize {
+    page.blocks
+        .iter()
+        .zip(judgements)
+        .filter(|(b, j)| j.verdict == Verdict::Content && !b.is_title)
+        .map(|(b, _)| b.chars as usize)
+        .sum()
 }
 
 /// Recognises common binary formats by their magic bytes.

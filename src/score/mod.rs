@@ -436,7 +436,7 @@ fn judge(kind: BlockKind, level: u8, f: &Features, lang_known: bool) -> Judgemen
     }
     // Wording.
     if let Some(p) = f.phrase {
-        add(-2.0, format!("boilerplate wording (\"{p}\")"));
+        add(-2.5, format!("boilerplate wording (\"{p}\")"));
     }
     // Where it sits.
     if f.in_main {
@@ -451,7 +451,7 @@ fn judge(kind: BlockKind, level: u8, f: &Features, lang_known: bool) -> Judgemen
     let weak = f.hints & JUNK_HINTS & !STRONG_JUNK;
     if strong != 0 {
         let names: Vec<_> = hints::hint_names(strong).collect();
-        add(-2.0, format!("chrome class/id ({})", names.join(", ")));
+        add(-3.0, format!("chrome class/id ({})", names.join(", ")));
     } else if weak != 0 {
         let names: Vec<_> = hints::hint_names(weak).collect();
         add(-1.0, format!("class/id ({})", names.join(", ")));
@@ -493,6 +493,9 @@ fn role_name(role: TagRole) -> &'static str {
 /// Lets short or uncertain blocks (headings, short lines) follow their
 /// neighbours: a heading between content is content; a short line between
 /// junk is junk.
+/// Blocks scoring below this keep their junk verdict whatever their neighbours say.
+const FLIP_TO_CONTENT: f32 = -1.5;
+
 fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement]) {
     let n = judged.len();
     let certain: Vec<Option<bool>> = judged
@@ -513,10 +516,11 @@ fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement]) {
         let prev = (0..i).rev().find_map(|k| certain[k]);
         let next = (i + 1..n).find_map(|k| certain[k]);
         let heading = page.blocks[i].kind == BlockKind::Heading;
+        let score = judged[i].score;
         let new = match (prev, next) {
-            (Some(true), Some(true)) => Some(true),
+            (Some(true), Some(true)) if score > FLIP_TO_CONTENT => Some(true),
             (Some(false), Some(false)) => Some(false),
-            (_, Some(true)) if heading => Some(judged[i].score > -3.0),
+            (_, Some(true)) if heading => Some(score > FLIP_TO_CONTENT),
             (Some(false), None) | (None, Some(false)) => Some(false),
             _ => None,
         };

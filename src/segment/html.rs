@@ -91,7 +91,10 @@ fn kind_for(tag: &str) -> (BlockKind, u8) {
 /// Attribute facts read once per element.
 #[derive(Default)]
 struct Attrs<'a> {
+    /// Hidden by the `hidden` attribute, an inline style or a hiding class.
     hidden: bool,
+    /// `aria-hidden="true"`: decoration for sighted readers only.
+    aria_hidden: bool,
     href: bool,
     role: Option<&'a str>,
     hint_values: [Option<&'a str>; 3],
@@ -114,7 +117,7 @@ fn read_attrs(el: &scraper::node::Element) -> Attrs<'_> {
             "role" => a.role = Some(v),
             "href" => a.href = true,
             "hidden" => a.hidden = true,
-            "aria-hidden" => a.hidden |= v.trim().eq_ignore_ascii_case("true"),
+            "aria-hidden" => a.aria_hidden |= v.trim().eq_ignore_ascii_case("true"),
             "style" => a.hidden |= style_hides(v),
             "content" => a.content = Some(v),
             "property" | "name" => a.property = Some(v),
@@ -163,10 +166,13 @@ struct Walker<'a> {
     h1_blocks: Vec<usize>,
     title_tag: Option<String>,
     og_title: Option<String>,
+    /// Keep content hidden by `hidden`, inline styles or classes (pages that
+    /// reveal their main content with JavaScript).
+    keep_soft_hidden: bool,
 }
 
 impl<'a> Walker<'a> {
-    fn new() -> Self {
+    fn new(keep_soft_hidden: bool) -> Self {
         let mut page = Page {
             is_html: true,
             ..Page::default()
@@ -191,6 +197,7 @@ impl<'a> Walker<'a> {
             h1_blocks: Vec::new(),
             title_tag: None,
             og_title: None,
+            keep_soft_hidden,
         }
     }
 
@@ -365,7 +372,8 @@ impl<'a> Walker<'a> {
                         }
                     }
                     let attrs = read_attrs(el);
-                    if class == Class::Skip || (attrs.hidden && !matches!(tag, "html" | "body")) {
+                    let hidden = attrs.aria_hidden || (attrs.hidden && !self.keep_soft_hidden);
+                    if class == Class::Skip || (hidden && !matches!(tag, "html" | "body")) {
                         next = node.next_sibling();
                         continue;
                     }
@@ -508,7 +516,10 @@ impl<'a> Walker<'a> {
             let children: Vec<_> = n.children().collect();
             for c in children.into_iter().rev() {
                 if let Some(el) = c.value().as_element()
-                    && (classify(el.name()) == Class::Skip || read_attrs(el).hidden)
+                    && (classify(el.name()) == Class::Skip || {
+                        let a = read_attrs(el);
+                        a.hidden || a.aria_hidden
+                    })
                 {
                     continue;
                 }
@@ -584,7 +595,7 @@ fn inline_text(node: NodeRef<'_, DomNode>) -> (String, u32) {
                     continue;
                 }
                 let a = read_attrs(el);
-                if a.hidden {
+                if a.hidden || a.aria_hidden {
                     continue;
                 }
                 if matches!(class, Class::Block(_) | Class::Br) {
@@ -718,7 +729,7 @@ fn pick_title(
 
 /// Segments an HTML document into blocks.
 pub fn segment(html: &str) -> Page {
-    segment_dom(&parse(html))
+    segment_dom(&parse(html), false)
 }
 
 /// Parses a document the way a browser with scripting off does, so the
@@ -737,8 +748,12 @@ pub fn parse(html: &str) -> Html {
 }
 
 /// Segments an already parsed document.
-pub fn segment_dom(dom: &Html) -> Page {
-    let mut walker = Walker::new();
+///
+/// `keep_soft_hidden` keeps content hidden by the `hidden` attribute, an
+/// inline `display:none` or a hiding class: some pages hide their main
+/// content until a script reveals it. `aria-hidden` content is always dropped.
+pub fn segment_dom(dom: &Html, keep_soft_hidden: bool) -> Page {
+    let mut walker = Walker::new(keep_soft_hidden);
     walker.walk(dom.tree.root());
     walker.finish()
 }
