@@ -238,6 +238,7 @@ const KEYWORDS: &[(&str, Hint, bool)] = &[
     ("minicart", Hint::Widget, false),
     ("toolbar", Hint::Widget, false),
     ("print", Hint::Widget, true),
+    ("badge", Hint::Widget, false),
     // buttons
     ("btn", Hint::Button, true),
     ("button", Hint::Button, false),

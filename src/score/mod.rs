@@ -79,6 +79,8 @@ pub struct Features {
     pub phrase: Option<&'static str>,
     /// True when the block lies inside the estimated main area.
     pub in_main: bool,
+    /// Share of visible characters that are letters.
+    pub letter_share: f32,
 }
 
 fn count_shape(text: &str) -> (u32, u32) {
@@ -275,6 +277,23 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, Vec<bool>) {
     (best, inside)
 }
 
+/// For plain text, the main area is the run of blocks from the first to the
+/// last paragraph that reads as body text (long, prose-like, no boilerplate
+/// wording); what comes before and after is the site's chrome.
+fn text_body_span(page: &Page, feats: &[Features]) -> Option<(usize, usize)> {
+    let is_anchor = |i: usize| {
+        let b = &page.blocks[i];
+        let f = &feats[i];
+        b.kind == BlockKind::Paragraph
+            && f.chars >= 150
+            && f.phrase.is_none()
+            && (f.stop_density >= 0.2 || f.stop_density == 0.0)
+    };
+    let first = (0..page.blocks.len()).find(|&i| is_anchor(i))?;
+    let last = (0..page.blocks.len()).rev().find(|&i| is_anchor(i))?;
+    Some((first, last))
+}
+
 /// Judges every block of a page.
 pub fn score(page: &Page) -> Vec<Judgement> {
     let lang = page.lang.as_deref().and_then(Lang::from_code).or_else(|| {
@@ -303,6 +322,7 @@ pub fn score(page: &Page) -> Vec<Judgement> {
                 }
             });
             let (sentence_ends, commas) = count_shape(&b.text);
+            let letters = b.text.chars().filter(|c| c.is_alphabetic()).count() as f32;
             let mut hints = 0u64;
             let mut chrome_role = None;
             for a in page.ancestors(b.node) {
@@ -312,11 +332,7 @@ pub fn score(page: &Page) -> Vec<Judgement> {
                     chrome_role = Some(node.role);
                 }
             }
-            let phrase = if words <= 12 {
-                phrases::boilerplate_phrase(&b.text)
-            } else {
-                None
-            };
+            let phrase = phrases::boilerplate_phrase(&b.text, words);
             // CJK text packs about two characters into a word's worth of meaning.
             let eff_chars = b.chars + cjk;
             Features {
@@ -338,6 +354,11 @@ pub fn score(page: &Page) -> Vec<Judgement> {
                 chrome_role,
                 phrase,
                 in_main: false,
+                letter_share: if b.chars > 0 {
+                    letters / b.chars as f32
+                } else {
+                    0.0
+                },
             }
         })
         .collect();
@@ -353,8 +374,16 @@ pub fn score(page: &Page) -> Vec<Judgement> {
             above_chrome = Some(node.role);
         }
     }
-    for (b, f) in page.blocks.iter().zip(feats.iter_mut()) {
-        f.in_main = inside[b.node as usize];
+    let text_span = if page.is_html {
+        None
+    } else {
+        text_body_span(page, &feats)
+    };
+    for (i, (b, f)) in page.blocks.iter().zip(feats.iter_mut()).enumerate() {
+        f.in_main = match text_span {
+            Some((first, last)) => (first..=last).contains(&i),
+            None => inside[b.node as usize],
+        };
         if f.in_main {
             // Recompute hints below the main root only.
             let mut h = 0u64;
@@ -406,6 +435,15 @@ fn judge(kind: BlockKind, level: u8, f: &Features, lang_known: bool) -> Judgemen
         add(1.0, format!("medium length ({} chars)", f.chars));
     } else if f.chars < 30 && kind != BlockKind::Heading {
         add(-1.0, format!("short ({} chars)", f.chars));
+    }
+    if f.chars < 40 && f.letter_share < 0.3 {
+        add(
+            -1.0,
+            format!(
+                "mostly digits and symbols ({:.0}% letters)",
+                f.letter_share * 100.0
+            ),
+        );
     }
     // Links.
     if f.link_density > 0.6 {
@@ -494,7 +532,7 @@ fn role_name(role: TagRole) -> &'static str {
 /// neighbours: a heading between content is content; a short line between
 /// junk is junk.
 /// Blocks scoring below this keep their junk verdict whatever their neighbours say.
-const FLIP_TO_CONTENT: f32 = -1.5;
+const FLIP_TO_CONTENT: f32 = -0.5;
 
 fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement]) {
     let n = judged.len();
@@ -502,7 +540,7 @@ fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement]) {
         .iter()
         .zip(feats)
         .map(|(j, f)| {
-            if j.score.abs() >= 2.0 && f.chars >= 30 {
+            if (j.score.abs() >= 2.0 && f.chars >= 30) || j.score <= -2.5 {
                 Some(j.verdict == Verdict::Content)
             } else {
                 None

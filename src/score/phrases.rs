@@ -7,6 +7,40 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::OnceLock;
 
+/// Phrases so specific to boilerplate that they mark blocks of up to
+/// [`LONG_BLOCK_WORDS`] words (disclaimers, consent notices, rights lines).
+const STRONG: &[&str] = &[
+    "all rights reserved",
+    "views expressed",
+    "opinions expressed",
+    "do not necessarily reflect",
+    "does not necessarily reflect",
+    "does not always share",
+    "amazon associate",
+    "qualifying purchases",
+    "affiliate links",
+    "we may earn",
+    "advertise with",
+    "we use cookies",
+    "uses cookies",
+    "by continuing to use",
+    "by subscribing",
+    "sign up for our newsletter",
+    "subscribe to our newsletter",
+    "disabling your ad blocker",
+    "alle rechte vorbehalten",
+    "todos los derechos reservados",
+    "tous droits réservés",
+    "todos os direitos reservados",
+    "все права защищены",
+    "tutti i diritti riservati",
+];
+
+/// Blocks up to this many words are checked against the strong phrases.
+pub const LONG_BLOCK_WORDS: u32 = 40;
+/// Blocks up to this many words are checked against every phrase.
+pub const SHORT_BLOCK_WORDS: u32 = 12;
+
 /// Phrases, lowercase. Several languages; the English list is longest.
 const PHRASES: &[&str] = &[
     // rights, legal
@@ -30,6 +64,15 @@ const PHRASES: &[&str] = &[
     "hak cipta",
     "datenschutz",
     "impressum",
+    // disclaimers and disclosures
+    "views expressed",
+    "opinions expressed",
+    "do not necessarily reflect",
+    "does not necessarily reflect",
+    "does not always share",
+    "amazon associate",
+    "qualifying purchases",
+    "affiliate links",
     // cookies and consent
     "we use cookies",
     "uses cookies",
@@ -138,21 +181,29 @@ const PHRASES: &[&str] = &[
     "baca juga",
 ];
 
-fn matcher() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(PHRASES)
-            .expect("static phrase list builds")
-    })
+fn build(list: &[&str]) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(list)
+        .expect("static phrase list builds")
 }
 
-/// Returns the first boilerplate phrase found in `text`, if any.
-pub fn boilerplate_phrase(text: &str) -> Option<&'static str> {
-    let m = matcher().find(text)?;
-    Some(PHRASES[m.pattern().as_usize()])
+/// Returns the first boilerplate phrase found in `text` (a block of `words`
+/// words), if any: every phrase for short blocks, the strong ones for
+/// blocks up to [`LONG_BLOCK_WORDS`], none for longer ones.
+pub fn boilerplate_phrase(text: &str, words: u32) -> Option<&'static str> {
+    static ALL: OnceLock<AhoCorasick> = OnceLock::new();
+    static STRONG_ONLY: OnceLock<AhoCorasick> = OnceLock::new();
+    let (matcher, list) = if words <= SHORT_BLOCK_WORDS {
+        (ALL.get_or_init(|| build(PHRASES)), PHRASES)
+    } else if words <= LONG_BLOCK_WORDS {
+        (STRONG_ONLY.get_or_init(|| build(STRONG)), STRONG)
+    } else {
+        return None;
+    };
+    let m = matcher.find(text)?;
+    Some(list[m.pattern().as_usize()])
 }
 
 #[cfg(test)]
@@ -161,8 +212,16 @@ mod tests {
 
     #[test]
     fn finds_phrases_case_insensitively() {
-        assert_eq!(boilerplate_phrase("Back To Top"), Some("back to top"));
-        assert_eq!(boilerplate_phrase("© 2024 Example Inc."), Some("©"));
-        assert_eq!(boilerplate_phrase("The river rose overnight."), None);
+        assert_eq!(boilerplate_phrase("Back To Top", 3), Some("back to top"));
+        assert_eq!(boilerplate_phrase("© 2024 Example Inc.", 3), Some("©"));
+        assert_eq!(boilerplate_phrase("The river rose overnight.", 4), None);
+    }
+
+    #[test]
+    fn longer_blocks_need_strong_phrases() {
+        let disclaimer = "The views expressed here are the writer's own and not the site's.";
+        assert!(boilerplate_phrase(disclaimer, 20).is_some());
+        assert!(boilerplate_phrase("Read more about the trial below", 20).is_none());
+        assert!(boilerplate_phrase("all rights reserved", 80).is_none());
     }
 }

@@ -474,6 +474,16 @@ impl<'a> Walker<'a> {
     }
 
     fn table_block(&mut self, table: NodeRef<'a, DomNode>) {
+        for child in table.children() {
+            if child
+                .value()
+                .as_element()
+                .is_some_and(|e| e.name() == "caption")
+            {
+                let (t, l) = inline_text(child);
+                self.emit_whole(t, BlockKind::Caption, l);
+            }
+        }
         let mut text = String::new();
         let mut link_chars = 0u32;
         for row in table.descendants() {

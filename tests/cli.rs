@@ -1,0 +1,309 @@
+//! Integration tests: run the `dechaff` binary on `samples/` and on
+//! generated bad input.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dechaff"))
+}
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("binary runs")
+}
+
+fn stdout_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).expect("valid JSON on stdout")
+}
+
+fn jsonl(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSONL line"))
+        .collect()
+}
+
+#[test]
+fn seed_keeps_title_and_body_and_drops_boilerplate() {
+    let gold: Value = serde_json::from_str(
+        &std::fs::read_to_string(samples().join("seed-article.gold.json")).unwrap(),
+    )
+    .unwrap();
+    let seed = samples().join("seed-article.txt");
+    let out = run(&["-f", "json", seed.to_str().unwrap()]);
+    assert!(out.status.success());
+    let doc = stdout_json(&out);
+    assert_eq!(doc["title"], gold["title"]);
+    let text = doc["text"].as_str().unwrap();
+    assert!(
+        !text.contains(gold["title"].as_str().unwrap()),
+        "title repeated in text"
+    );
+    let body = gold["body"].as_array().unwrap();
+    assert_eq!(body.len(), 15);
+    let mut at = 0;
+    for para in body {
+        let para = para.as_str().unwrap();
+        let found = text[at..].find(para);
+        assert!(
+            found.is_some(),
+            "body paragraph missing or out of order: {para}"
+        );
+        at += found.unwrap() + para.len();
+    }
+    for junk in gold["boilerplate"].as_array().unwrap() {
+        let junk = junk.as_str().unwrap().trim();
+        assert!(!text.contains(junk), "boilerplate leaked: {junk}");
+    }
+}
+
+#[test]
+fn html_samples_meet_their_expectations() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(samples()).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(stem) = name.strip_suffix(".expect.json") else {
+            continue;
+        };
+        let expect: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let html = samples().join(format!("{stem}.html"));
+        let out = run(&["-f", "json", html.to_str().unwrap()]);
+        assert!(out.status.success(), "{stem}");
+        let doc = stdout_json(&out);
+        assert_eq!(doc["title"], expect["title"], "{stem}: title");
+        let text = doc["text"].as_str().unwrap();
+        for p in expect["must_contain"].as_array().unwrap() {
+            let p = p.as_str().unwrap();
+            assert!(text.contains(p), "{stem}: missing content: {p}");
+        }
+        for p in expect["must_not_contain"].as_array().unwrap() {
+            let p = p.as_str().unwrap();
+            assert!(!text.contains(p), "{stem}: boilerplate leaked: {p}");
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 4,
+        "expected the four HTML samples, found {checked}"
+    );
+}
+
+#[test]
+fn jsonl_contract_over_a_directory_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.txt"), "Second doc\n\nA paragraph of text that is long enough, with a comma, to be the body of this document here.\n").unwrap();
+    std::fs::copy(
+        samples().join("news-article.html"),
+        dir.path().join("a.html"),
+    )
+    .unwrap();
+    let gz = {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&std::fs::read(samples().join("blog-post.html")).unwrap())
+            .unwrap();
+        enc.finish().unwrap()
+    };
+    std::fs::write(dir.path().join("c.htm.gz"), gz).unwrap();
+    std::fs::write(dir.path().join("ignored.json"), "{}").unwrap();
+    let out = run(&["-f", "jsonl", "-j", "2", dir.path().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = jsonl(&out);
+    let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    for r in &recs {
+        assert!(
+            r["source"]
+                .as_str()
+                .unwrap()
+                .ends_with(match r["id"].as_str().unwrap() {
+                    "a" => "a.html",
+                    "b" => "b.txt",
+                    _ => "c.htm.gz",
+                })
+        );
+        assert!(r["title"].is_string() || r["title"].is_null());
+        let text = r["text"].as_str().unwrap();
+        assert!(!text.is_empty());
+        assert!(
+            !text.contains("\n\n\n"),
+            "paragraphs separated by one blank line"
+        );
+        assert!(r.get("blocks").is_none());
+    }
+    assert_eq!(
+        recs[0]["title"],
+        "Kestrel Bay ferry to sail again in April after long hull repair"
+    );
+}
+
+#[test]
+fn json_lists_every_block_with_verdict_score_and_reasons() {
+    let html = samples().join("news-article.html");
+    let doc = stdout_json(&run(&["-f", "json", html.to_str().unwrap()]));
+    let blocks = doc["blocks"].as_array().unwrap();
+    assert!(blocks.len() > 20);
+    let mut verdicts = std::collections::HashSet::new();
+    for b in blocks {
+        assert!(b["text"].is_string() && b["kind"].is_string());
+        assert!(b["score"].is_number());
+        assert!(b["reasons"].is_array());
+        verdicts.insert(b["verdict"].as_str().unwrap().to_string());
+    }
+    assert!(verdicts.contains("content") && verdicts.contains("junk"));
+    // The text is exactly the content blocks, in order.
+    let kept: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b["verdict"] == "content")
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(doc["text"].as_str().unwrap(), kept.join("\n\n"));
+}
+
+#[test]
+fn stdin_and_input_kind_override() {
+    let mut child = bin()
+        .args(["-f", "jsonl", "--input-kind", "text", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(b"<p>Headline of the piece</p>\n\nThe body paragraph is here and it is long enough to be prose, with commas, and a full stop.\n")
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let recs = jsonl(&out);
+    assert_eq!(recs[0]["id"], "stdin");
+    assert_eq!(recs[0]["source"], "-");
+    // Read as text: the markup stays literal.
+    assert!(
+        recs[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("long enough to be prose")
+    );
+}
+
+#[test]
+fn markdown_and_explain_formats() {
+    let html = samples().join("blog-post.html");
+    let md = run(&["-f", "markdown", html.to_str().unwrap()]);
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.starts_with("# Finding duplicate photos"));
+    assert!(md.contains("```\n"), "code fenced");
+    assert!(md.contains("|---|"), "table rendered");
+    let ex = run(&["--explain", html.to_str().unwrap()]);
+    let ex = String::from_utf8(ex.stdout).unwrap();
+    assert!(ex.contains("KEEP") && ex.contains("junk") && ex.contains("TITLE"));
+    assert!(ex.contains("inside the main area"));
+}
+
+#[test]
+fn bad_inputs_fail_alone_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("1-good.html"),
+        std::fs::read(samples().join("news-article.html")).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(p.join("2-image.html"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    std::fs::write(p.join("3-empty.txt"), b"").unwrap();
+    std::fs::write(
+        p.join("4-truncated.html.gz"),
+        [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xf3],
+    )
+    .unwrap();
+    std::fs::write(p.join("5-latin1.html"), b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>Caf\xe9 cr\xe8me br\xfbl\xe9e, a long enough sentence about desserts, with commas, and more words here.</p></body></html>").unwrap();
+    std::fs::write(p.join("6-binaryish.txt"), b"\0\0\0text\0with\0nuls\xff\xfe").unwrap();
+    let missing = p.join("does-not-exist.html");
+    let out = run(&[
+        "-f",
+        "jsonl",
+        p.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2-image.html") && err.contains("PNG"), "{err}");
+    assert!(err.contains("4-truncated.html.gz"), "{err}");
+    assert!(err.contains("does-not-exist.html"), "{err}");
+    let recs = jsonl(&out);
+    let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["1-good", "3-empty", "5-latin1", "6-binaryish"]);
+    assert_eq!(recs[1]["text"], "");
+    assert!(
+        recs[2]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Café crème brûlée")
+    );
+}
+
+#[test]
+fn page_size_cap_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "word ".repeat(10_000)).unwrap();
+    let out = run(&["--max-page-bytes", "1000", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("big.txt"));
+}
+
+#[test]
+fn output_file_is_written_whole_and_inputs_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.html");
+    std::fs::copy(samples().join("forum-thread.html"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let target = dir.path().join("out.jsonl");
+    let out = run(&[
+        "-f",
+        "jsonl",
+        "-o",
+        target.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(written.lines().count(), 1);
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".dechaff-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn output_is_the_same_for_any_number_of_jobs() {
+    let one = run(&["-f", "jsonl", "-j", "1", samples().to_str().unwrap()]);
+    let two = run(&["-f", "jsonl", "-j", "2", samples().to_str().unwrap()]);
+    assert!(one.status.success());
+    assert_eq!(one.stdout, two.stdout);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["--format", "nope"]).status.code(), Some(2));
+    assert_eq!(run(&["--no-such-flag"]).status.code(), Some(2));
+}
