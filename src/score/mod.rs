@@ -13,9 +13,12 @@
 //!    main-area estimate; short, uncertain blocks then take the verdict of
 //!    their neighbours (as jusText does).
 
+pub mod classifier;
 pub mod hints;
+pub mod model;
 pub mod phrases;
 pub mod stopwords;
+pub mod vector;
 
 use crate::segment::{BlockKind, Page, TagRole};
 use hints::{CONTENT_HINTS, Hint, JUNK_HINTS};
@@ -125,7 +128,7 @@ struct NodeStats {
 }
 
 /// Chrome roles that end the content inside them.
-fn is_chrome(role: TagRole) -> bool {
+pub(crate) fn is_chrome(role: TagRole) -> bool {
     matches!(
         role,
         TagRole::Nav | TagRole::Footer | TagRole::Aside | TagRole::Header | TagRole::Form
@@ -133,7 +136,7 @@ fn is_chrome(role: TagRole) -> bool {
 }
 
 /// Hints that name strong chrome (as opposed to weak ones such as meta).
-const STRONG_JUNK: u64 = Hint::Nav.bit()
+pub(crate) const STRONG_JUNK: u64 = Hint::Nav.bit()
     | Hint::Footer.bit()
     | Hint::Share.bit()
     | Hint::Related.bit()
@@ -148,7 +151,7 @@ const WIDEN_SHARE: f32 = 0.7;
 
 /// Finds the main area: returns the chosen root node and a flag per node
 /// saying whether it lies inside the area.
-fn main_area(page: &Page, feats: &[Features]) -> (u32, Vec<bool>) {
+fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
     let n = page.nodes.len();
     let mut stats = vec![NodeStats::default(); n];
     for b in &page.blocks {
@@ -247,6 +250,7 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, Vec<bool>) {
         }
     };
     let total = if use_all { total_all } else { total_clean };
+    let readability_best = best;
     if total > 0.0 && best_score > 0.0 {
         let want = WIDEN_SHARE * total;
         let mut cur = best;
@@ -263,7 +267,7 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, Vec<bool>) {
     if best_score <= 0.0 {
         // No paragraph-like text anywhere: everything is "inside".
         inside.iter_mut().for_each(|x| *x = true);
-        return (0, inside);
+        return (0, 0, inside);
     }
     // Nodes are stored in document order with parents first, so one pass
     // marks every descendant of the chosen root.
@@ -274,7 +278,7 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, Vec<bool>) {
             inside[i] = true;
         }
     }
-    (best, inside)
+    (readability_best, best, inside)
 }
 
 /// For plain text, the main area is the run of blocks from the first to the
@@ -294,8 +298,48 @@ fn text_body_span(page: &Page, feats: &[Features]) -> Option<(usize, usize)> {
     Some((first, last))
 }
 
-/// Judges every block of a page.
+/// Everything scoring measured about a page: per-block features, the main
+/// area, and the rule-based judgements.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The language whose stoplist was used.
+    pub lang: Option<Lang>,
+    /// Per-block features.
+    pub feats: Vec<Features>,
+    /// The node the readability-like container score picked.
+    pub readability_best: u32,
+    /// The root of the (widened) main area.
+    pub main_root: u32,
+    /// Rule-based judgements, after neighbour smoothing.
+    pub judged: Vec<Judgement>,
+}
+
+/// Judges every block of a page: the hand-written rules measure, the
+/// learned classifier decides (see [`classifier`]).
 pub fn score(page: &Page) -> Vec<Judgement> {
+    let mut an = analyze(page);
+    let vectors = vector::vectors(page, &an);
+    for ((b, j), v) in page.blocks.iter().zip(an.judged.iter_mut()).zip(&vectors) {
+        let log_odds = classifier::log_odds(v);
+        let p = classifier::probability(log_odds);
+        let rules_said = j.verdict;
+        j.verdict = if b.is_title || p > model::THRESHOLD {
+            Verdict::Content
+        } else {
+            Verdict::Junk
+        };
+        j.score = log_odds;
+        let mut note = format!("classifier p={p:.2}");
+        if rules_said != j.verdict && !b.is_title {
+            note.push_str(&format!(" (rules alone: {})", rules_said.name()));
+        }
+        j.reasons.insert(0, note);
+    }
+    an.judged
+}
+
+/// Measures a page and judges its blocks by the hand-written rules.
+pub fn analyze(page: &Page) -> Analysis {
     let lang = page.lang.as_deref().and_then(Lang::from_code).or_else(|| {
         stopwords::guess_language(
             page.blocks
@@ -362,7 +406,7 @@ pub fn score(page: &Page) -> Vec<Judgement> {
             }
         })
         .collect();
-    let (main_root, inside) = main_area(page, &feats);
+    let (readability_best, main_root, inside) = main_area(page, &feats);
     // Hints and chrome roles above the main root describe the whole page
     // (a `<div class="page-content">` wrapper), not the block.
     let mut above_hints = 0u64;
@@ -417,7 +461,13 @@ pub fn score(page: &Page) -> Vec<Judgement> {
             j.reasons.insert(0, "page title".to_string());
         }
     }
-    judged
+    Analysis {
+        lang,
+        feats,
+        readability_best,
+        main_root,
+        judged,
+    }
 }
 
 /// Scores one block from its own features.

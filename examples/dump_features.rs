@@ -1,0 +1,41 @@
+//! Writes the block feature vectors of every page in a directory as JSONL,
+//! for `scripts/train.py`: `{"id": …, "blocks": [{"text": …, "f": […]}]}`.
+//!
+//!     cargo run --release --example dump_features -- DIR > features.jsonl
+
+use dechaff::read::{self, Source};
+use dechaff::score::{analyze, vector};
+use rayon::prelude::*;
+use std::io::Write;
+
+fn main() {
+    let dirs: Vec<std::path::PathBuf> = std::env::args_os().skip(1).map(Into::into).collect();
+    let (sources, _) = read::discover(&dirs);
+    let lines: Vec<String> = sources
+        .par_iter()
+        .filter_map(|s: &Source| {
+            let raw = read::read_source(s, 64 << 20).ok()?;
+            let doc = dechaff::clean_raw(&raw, None).ok()?;
+            let an = analyze(&doc.page);
+            let vecs = vector::vectors(&doc.page, &an);
+            let blocks: Vec<serde_json::Value> = doc
+                .page
+                .blocks
+                .iter()
+                .zip(&vecs)
+                .map(|(b, v)| {
+                    serde_json::json!({
+                        "text": b.text,
+                        "title": b.is_title,
+                        "f": v.iter().map(|x| (x * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            Some(serde_json::json!({"id": raw.id, "blocks": blocks}).to_string())
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    for l in lines {
+        let _ = writeln!(out, "{l}");
+    }
+}

@@ -1,0 +1,369 @@
+//! Numeric feature vectors per block, for the learned block classifier.
+//!
+//! Takes a page and its [`Analysis`] and returns one fixed-length vector of
+//! `f32` per block: the block's own text statistics, its place in the
+//! element tree (class/id hints near it and above it, chrome roles, main
+//! area), its neighbours, and page-wide figures. [`FEATURE_NAMES`] names
+//! every column; `scripts/train.py` trains on these vectors and writes the
+//! model that [`super::model`] evaluates.
+
+use super::hints::Hint;
+use super::{Analysis, Verdict, is_chrome};
+use crate::segment::{BlockKind, Page, TagRole};
+
+/// Column names, in order.
+pub const FEATURE_NAMES: &[&str] = &[
+    "log_chars",
+    "log_words",
+    "link_density",
+    "stop_density",
+    "lang_known",
+    "sentence_ends",
+    "commas",
+    "letter_share",
+    "digit_share",
+    "upper_share",
+    "avg_word_len",
+    "ends_sentence",
+    "ends_colon",
+    "starts_by",
+    "has_year",
+    "phrase_weak",
+    "phrase_strong",
+    "has_copyright",
+    "lines",
+    "k_heading",
+    "k_paragraph",
+    "k_list_item",
+    "k_quote",
+    "k_code",
+    "k_table",
+    "k_caption",
+    "k_term",
+    "k_definition",
+    "k_text",
+    "k_line",
+    "heading_level",
+    "is_title",
+    "in_main",
+    "in_readability_best",
+    "depth_below_main",
+    "depth",
+    // hints on the node and its two nearest ancestors
+    "hn_nav",
+    "hn_footer",
+    "hn_sidebar",
+    "hn_share",
+    "hn_comment",
+    "hn_related",
+    "hn_newsletter",
+    "hn_cookie",
+    "hn_ad",
+    "hn_modal",
+    "hn_header",
+    "hn_meta",
+    "hn_widget",
+    "hn_button",
+    "hn_content",
+    "hn_description",
+    "hn_message",
+    "hn_article_body",
+    "hn_hidden",
+    // hints anywhere above
+    "ha_nav",
+    "ha_footer",
+    "ha_sidebar",
+    "ha_share",
+    "ha_comment",
+    "ha_related",
+    "ha_newsletter",
+    "ha_cookie",
+    "ha_ad",
+    "ha_modal",
+    "ha_header",
+    "ha_meta",
+    "ha_widget",
+    "ha_button",
+    "ha_content",
+    "ha_description",
+    "ha_message",
+    "ha_article_body",
+    "ha_hidden",
+    // hints between the block and the main root
+    "hm_junk",
+    "hm_content",
+    "r_nav",
+    "r_footer",
+    "r_aside",
+    "r_header",
+    "r_form",
+    "r_main",
+    "r_article",
+    "r_list",
+    "r_table_cell",
+    "position",
+    "char_position",
+    "parent_log_chars",
+    "parent_link_density",
+    "parent_log_blocks",
+    "parent_log_children",
+    "gparent_log_chars",
+    "gparent_link_density",
+    "gparent_log_blocks",
+    "gparent_log_children",
+    "prev_log_chars",
+    "prev_link_density",
+    "prev_stop_density",
+    "next_log_chars",
+    "next_link_density",
+    "next_stop_density",
+    "win_link_density",
+    "win_log_chars",
+    "win_stop_density",
+    "page_log_chars",
+    "page_log_blocks",
+    "page_link_density",
+    "is_html",
+    "rule_score",
+    "rule_content",
+    "main_share",
+    "main_link_density",
+    "best_share",
+];
+
+/// Number of columns.
+pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+fn ln1(x: f32) -> f32 {
+    (1.0 + x).ln()
+}
+
+fn has_year(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(4).enumerate().any(|(i, w)| {
+        (w.starts_with(b"19") || w.starts_with(b"20"))
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+    })
+}
+
+struct NodeAgg {
+    chars: f32,
+    link_chars: f32,
+    blocks: f32,
+    children: f32,
+}
+
+/// Computes one feature vector per block.
+pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
+    let n_nodes = page.nodes.len();
+    let mut agg: Vec<NodeAgg> = (0..n_nodes)
+        .map(|_| NodeAgg {
+            chars: 0.0,
+            link_chars: 0.0,
+            blocks: 0.0,
+            children: 0.0,
+        })
+        .collect();
+    for (i, node) in page.nodes.iter().enumerate() {
+        if node.parent as usize != i {
+            agg[node.parent as usize].children += 1.0;
+        }
+    }
+    for b in &page.blocks {
+        for a in page.ancestors(b.node) {
+            let g = &mut agg[a as usize];
+            g.chars += b.chars as f32;
+            g.link_chars += b.link_chars as f32;
+            g.blocks += 1.0;
+        }
+    }
+    // Which nodes lie under the readability pick and under the main root.
+    let mut under_best = vec![false; n_nodes];
+    let mut under_main = vec![false; n_nodes];
+    if let Some(x) = under_best.get_mut(an.readability_best as usize) {
+        *x = true;
+    }
+    if let Some(x) = under_main.get_mut(an.main_root as usize) {
+        *x = true;
+    }
+    for i in 0..n_nodes {
+        let p = page.nodes[i].parent as usize;
+        if p != i {
+            under_best[i] |= under_best[p];
+            under_main[i] |= under_main[p];
+        }
+    }
+    let page_chars = agg.first().map_or(0.0, |g| g.chars).max(1.0);
+    let page_links = agg.first().map_or(0.0, |g| g.link_chars);
+    let n = page.blocks.len();
+    let mut cum_chars = 0.0f32;
+    let main = &agg[an.main_root as usize];
+    let best = &agg[an.readability_best as usize];
+    let main_depth = page.nodes[an.main_root as usize].depth as f32;
+    let mut out = Vec::with_capacity(n);
+    for (i, b) in page.blocks.iter().enumerate() {
+        let f = &an.feats[i];
+        let j = &an.judged[i];
+        let mut v = [0f32; N_FEATURES];
+        let mut k = 0;
+        let mut put = |x: f32| {
+            v[k] = x;
+            k += 1;
+        };
+        let text = b.text.as_str();
+        let (mut digits, mut letters, mut upper) = (0u32, 0u32, 0u32);
+        for c in text.chars() {
+            if c.is_ascii_digit() {
+                digits += 1;
+            } else if c.is_alphabetic() {
+                letters += 1;
+                if c.is_uppercase() {
+                    upper += 1;
+                }
+            }
+        }
+        let chars = f.chars as f32;
+        put(ln1(chars));
+        put(ln1(f.words as f32));
+        put(f.link_density);
+        put(f.stop_density);
+        put(an.lang.is_some() as u8 as f32);
+        put(f.sentence_ends.min(20) as f32);
+        put(f.commas.min(20) as f32);
+        put(f.letter_share);
+        put(digits as f32 / b.chars.max(1) as f32);
+        put(upper as f32 / letters.max(1) as f32);
+        put(letters as f32 / f.words.max(1) as f32);
+        let trimmed = text.trim_end_matches(['"', '\'', '”', '’', ')', ' ']);
+        put(trimmed.ends_with(['.', '!', '?', '。', '！', '？']) as u8 as f32);
+        put(trimmed.ends_with(':') as u8 as f32);
+        put(text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("by ")) as u8 as f32);
+        put(has_year(text) as u8 as f32);
+        let short = f.words <= super::phrases::SHORT_BLOCK_WORDS;
+        put((f.phrase.is_some() && short) as u8 as f32);
+        put((f.phrase.is_some() && !short) as u8 as f32);
+        put(text.contains('©') as u8 as f32);
+        put(text.matches('\n').count().min(50) as f32);
+        for kind in [
+            BlockKind::Heading,
+            BlockKind::Paragraph,
+            BlockKind::ListItem,
+            BlockKind::Quote,
+            BlockKind::Code,
+            BlockKind::Table,
+            BlockKind::Caption,
+            BlockKind::Term,
+            BlockKind::Definition,
+            BlockKind::Text,
+            BlockKind::Line,
+        ] {
+            put((b.kind == kind) as u8 as f32);
+        }
+        put(b.heading_level as f32);
+        put(b.is_title as u8 as f32);
+        let node = b.node as usize;
+        put(f.in_main as u8 as f32);
+        put(under_best[node] as u8 as f32);
+        let depth = page.nodes[node].depth as f32;
+        put(if under_main[node] {
+            (depth - main_depth).min(30.0)
+        } else {
+            -1.0
+        });
+        put(depth.min(60.0));
+        let mut near = 0u64;
+        let mut all = 0u64;
+        let mut below_main = 0u64;
+        let mut roles = [false; 9];
+        let mut crossed_main = false;
+        for (level, a) in page.ancestors(b.node).enumerate() {
+            let nd = &page.nodes[a as usize];
+            if level < 3 {
+                near |= nd.hints;
+            }
+            all |= nd.hints;
+            if a == an.main_root {
+                crossed_main = true;
+            }
+            if !crossed_main {
+                below_main |= nd.hints;
+            }
+            let r = match nd.role {
+                TagRole::Nav => Some(0),
+                TagRole::Footer => Some(1),
+                TagRole::Aside => Some(2),
+                TagRole::Header => Some(3),
+                TagRole::Form => Some(4),
+                TagRole::Main => Some(5),
+                TagRole::Article => Some(6),
+                TagRole::List => Some(7),
+                TagRole::TableCell => Some(8),
+                _ => None,
+            };
+            if let Some(r) = r {
+                roles[r] = true;
+            }
+        }
+        for h in Hint::ALL {
+            put((near & h.bit() != 0) as u8 as f32);
+        }
+        for h in Hint::ALL {
+            put((all & h.bit() != 0) as u8 as f32);
+        }
+        put((below_main & super::hints::JUNK_HINTS != 0) as u8 as f32);
+        put((below_main & super::hints::CONTENT_HINTS != 0) as u8 as f32);
+        for r in roles {
+            put(r as u8 as f32);
+        }
+        let _ = is_chrome;
+        put(i as f32 / n.max(1) as f32);
+        put(cum_chars / page_chars);
+        cum_chars += b.chars as f32;
+        let parent = page.nodes[node].parent as usize;
+        let gparent = page.nodes[parent].parent as usize;
+        for x in [parent, gparent] {
+            let g = &agg[x];
+            put(ln1(g.chars));
+            put(g.link_chars / g.chars.max(1.0));
+            put(ln1(g.blocks));
+            put(ln1(g.children));
+        }
+        for nb in [i.checked_sub(1), (i + 1 < n).then_some(i + 1)] {
+            match nb {
+                Some(k2) => {
+                    let g = &an.feats[k2];
+                    put(ln1(g.chars as f32));
+                    put(g.link_density);
+                    put(g.stop_density);
+                }
+                None => {
+                    put(0.0);
+                    put(0.0);
+                    put(0.0);
+                }
+            }
+        }
+        let lo = i.saturating_sub(3);
+        let hi = (i + 4).min(n);
+        let w = (hi - lo) as f32;
+        let win = &an.feats[lo..hi];
+        put(win.iter().map(|g| g.link_density).sum::<f32>() / w);
+        put(win.iter().map(|g| ln1(g.chars as f32)).sum::<f32>() / w);
+        put(win.iter().map(|g| g.stop_density).sum::<f32>() / w);
+        put(ln1(page_chars));
+        put(ln1(n as f32));
+        put(page_links / page_chars);
+        put(page.is_html as u8 as f32);
+        put(j.score);
+        put((j.verdict == Verdict::Content) as u8 as f32);
+        put(main.chars / page_chars);
+        put(main.link_chars / main.chars.max(1.0));
+        put(best.chars / page_chars);
+        debug_assert_eq!(k, N_FEATURES);
+        out.push(v);
+    }
+    out
+}
