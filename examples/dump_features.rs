@@ -15,8 +15,8 @@ fn main() {
         .par_iter()
         .filter_map(|s: &Source| {
             let raw = read::read_source(s, 64 << 20).ok()?;
-            let doc = dechaff::clean_raw(&raw, None).ok()?;
-            let an = analyze(&doc.page);
+            let doc = dechaff::clean_raw(&raw, None, false).ok()?;
+            let an = analyze(&doc.page, false);
             let vecs = vector::vectors(&doc.page, &an);
             let blocks: Vec<serde_json::Value> = doc
                 .page
@@ -24,9 +24,13 @@ fn main() {
                 .iter()
                 .zip(&vecs)
                 .map(|(b, v)| {
+                    let parent = doc.page.nodes[b.node as usize].parent;
                     serde_json::json!({
                         "text": b.text,
                         "title": b.is_title,
+                        "n": b.node,
+                        "p": parent,
+                        "g": doc.page.nodes[parent as usize].parent,
                         "f": v.iter().map(|x| (x * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
                     })
                 })

@@ -72,8 +72,16 @@ def load(spec):
             "texts": [b["text"] for b in blocks], "title": [b["title"] for b in blocks],
             "X": np.array([b["f"] for b in blocks], dtype=np.float32).reshape(len(blocks), len(FEATURE_NAMES)),
             "y": np.array(labels, dtype=np.int8), "ntok": np.array([len(t) for t in btoks]),
+            "nodes": np.array([[b["n"], b["p"], b["g"]] for b in blocks], dtype=np.int64).reshape(len(blocks), 3),
         })
     return pages
+
+
+def predict(model, p):
+    """Model probabilities, with prefiltered blocks at 0."""
+    rc = FEATURE_NAMES.index("rule_score")
+    pr = model.predict(p["X"])
+    return np.where(p["X"][:, rc] > PREFILTER, pr, 0.0)
 
 
 def page_text(p, keep):
@@ -103,6 +111,11 @@ def fmt(res):
     return s
 
 
+# Blocks the rules score at or below this are junk without asking the model
+# (menus, footers, link lists: half the blocks of a page); the model is
+# trained on the rest. Mirrored in src/score/model.rs as PREFILTER_SCORE.
+PREFILTER = -6.0
+
 PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=15, max_depth=5,
               min_data_in_leaf=40, feature_fraction=0.8, bagging_fraction=0.8,
               bagging_freq=1, lambda_l2=1.0, verbose=-1, seed=7, num_threads=2,
@@ -112,26 +125,102 @@ ROUNDS = 150
 
 def fit(pages):
     import lightgbm as lgb
+    rc = FEATURE_NAMES.index("rule_score")
     X = np.concatenate([p["X"] for p in pages])
     y = np.concatenate([p["y"] for p in pages])
     w = np.concatenate([p["ntok"] / max(1, p["ntok"].sum()) for p in pages]).astype(np.float64)
+    keep = X[:, rc] > PREFILTER
+    X, y, w = X[keep], y[keep], w[keep]
     w = w / w.mean()
     return lgb.train(PARAMS, lgb.Dataset(X, y, weight=w), num_boost_round=ROUNDS)
 
 
+CONTEXT_NAMES = ["c_p", "c_prev", "c_next", "c_win3", "c_win10", "c_same_node",
+                 "c_parent", "c_gparent", "c_page", "c_page_kept"]
+
+
+def group_mean(keys, pr, w):
+    """Weighted mean of pr over the other blocks sharing each block's key; -1 if none."""
+    out = np.full(len(pr), -1.0, dtype=np.float32)
+    tot = {}
+    for k, p_, w_ in zip(keys, pr, w):
+        a = tot.setdefault(k, [0.0, 0.0])
+        a[0] += p_ * w_
+        a[1] += w_
+    for i, (k, p_, w_) in enumerate(zip(keys, pr, w)):
+        s, ws = tot[k]
+        s -= p_ * w_
+        ws -= w_
+        if ws > 0:
+            out[i] = s / ws
+    return out
+
+
+def context(p, pr):
+    """Second-stage features: what the first stage thinks of the neighbours.
+    Mirrors `context_vectors` in src/score/vector.rs."""
+    n = len(pr)
+    w = np.exp(p["X"][:, FEATURE_NAMES.index("log_words")]) - 1.0
+    w = np.maximum(w, 1.0)
+    cols = np.zeros((n, len(CONTEXT_NAMES)), dtype=np.float32)
+    cols[:, 0] = pr
+    cols[:, 1] = np.concatenate([[-1.0], pr[:-1]]) if n else []
+    cols[:, 2] = np.concatenate([pr[1:], [-1.0]]) if n else []
+    cs = np.concatenate([[0.0], np.cumsum(pr)])
+    for col, r in ((3, 3), (4, 10)):
+        for i in range(n):
+            lo, hi = max(0, i - r), min(n, i + r + 1)
+            cnt = hi - lo - 1
+            cols[i, col] = (cs[hi] - cs[lo] - pr[i]) / cnt if cnt > 0 else -1.0
+    for col, j in ((5, 0), (6, 1), (7, 2)):
+        cols[:, col] = group_mean(p["nodes"][:, j], pr, w)
+    cols[:, 8] = (pr * w).sum() / w.sum() if n else 0.0
+    cols[:, 9] = (w * (pr > 0.5)).sum() / w.sum() if n else 0.0
+    return cols
+
+
+def stage_probs(train, test):
+    """Stage-1 model on train pages: out-of-fold probs for train, probs for test."""
+    model = fit(train)
+    test_pr = [predict(model, p) for p in test]
+    inner = 3
+    train_pr = [None] * len(train)
+    for k in range(inner):
+        tr = [p for j, p in enumerate(train) if j % inner != k]
+        m = fit(tr)
+        for j, p in enumerate(train):
+            if j % inner == k:
+                train_pr[j] = predict(m, p)
+    return model, train_pr, test_pr
+
+
+def with_context(p, pr):
+    return {**p, "X": np.concatenate([p["X"], context(p, pr)], axis=1)}
+
+
 def main():
+    global ROUNDS
     ap = argparse.ArgumentParser()
     ap.add_argument("data", nargs="+", help="FEATURES.jsonl:DATASET_DIR")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--write", action="store_true", help="write src/score/model.rs")
+    ap.add_argument("--no-cv", action="store_true", help="skip cross-validation")
+    ap.add_argument("--params", default="{}", help="JSON overrides of the LightGBM parameters")
+    ap.add_argument("--rounds", type=int, default=150, help="boosting rounds")
+    ap.add_argument("--stages", type=int, default=2, choices=(1, 2),
+                    help="2: a second model reads the first one's verdicts on the neighbours")
     args = ap.parse_args()
+    ROUNDS = args.rounds
+    PARAMS.update(json.loads(args.params))
     pages = [p for spec in args.data for p in load(spec)]
     names_idx = None
     print(f"{len(pages)} pages, {sum(len(p['y']) for p in pages)} blocks", file=sys.stderr)
     rule_col = FEATURE_NAMES.index("rule_content")
     print("rules    ", fmt(evaluate(pages, [p["X"][:, rule_col] > 0.5 for p in pages])))
     order = list(range(len(pages)))
+    if args.no_cv:
+        args.folds = 0
     random.Random(11).shuffle(order)
     probs = [None] * len(pages)
     for k in range(args.folds):
@@ -139,13 +228,29 @@ def main():
         train = [i for j, i in enumerate(order) if j % args.folds != k]
         model = fit([pages[i] for i in train])
         for i in test:
-            probs[i] = model.predict(pages[i]["X"])
-    for th in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+            probs[i] = predict(model, pages[i])
+    for th in (0.4, 0.5, 0.6) if args.folds else ():
         res = evaluate(pages, [pr > th for pr in probs])
-        print(f"model@{th:.2f}", fmt(res))
+        print(f"stage1@{th:.2f}", fmt(res))
+    if args.stages == 2 and args.folds:
+        probs2 = [None] * len(pages)
+        for k in range(args.folds):
+            test = [i for j, i in enumerate(order) if j % args.folds == k]
+            train = [i for j, i in enumerate(order) if j % args.folds != k]
+            _, train_pr, test_pr = stage_probs([pages[i] for i in train], [pages[i] for i in test])
+            m2 = fit([with_context(pages[i], pr) for i, pr in zip(train, train_pr)])
+            for i, pr in zip(test, test_pr):
+                probs2[i] = predict(m2, with_context(pages[i], pr))
+        for th in (0.4, 0.45, 0.5, 0.55, 0.6):
+            res = evaluate(pages, [pr > th for pr in probs2])
+            print(f"stage2@{th:.2f}", fmt(res))
     if args.write:
-        model = fit(pages)
-        write_rust(model, args.threshold)
+        if args.stages == 2:
+            m1, train_pr, _ = stage_probs(pages, [])
+            m2 = fit([with_context(p, pr) for p, pr in zip(pages, train_pr)])
+            write_rust([m1, m2], args.threshold)
+        else:
+            write_rust([fit(pages)], args.threshold)
 
 
 FEATURE_NAMES = []
@@ -157,44 +262,62 @@ def read_feature_names():
     return re.findall(r'"([a-z_0-9]+)"', body)
 
 
-def write_rust(model, threshold):
-    dump = model.dump_model()
-    feats, thr, left, right, leaves, roots = [], [], [], [], [], []
-    for tree in dump["tree_info"]:
-        def walk(node):
-            if "leaf_value" in node:
-                leaves.append(node["leaf_value"])
-                return -(len(leaves))  # leaves are stored as -(index + 1)
-            idx = len(feats)
-            feats.append(node["split_feature"]); thr.append(node["threshold"])
-            left.append(0); right.append(0)
-            assert node["decision_type"] == "<="
-            l = walk(node["left_child"]); r = walk(node["right_child"])
-            left[idx] = l; right[idx] = r
-            return idx
-        roots.append(walk(tree["tree_structure"]))
+def f32(x):
+    """Shortest decimal that reads back as the same f32, as a Rust literal."""
+    s = np.format_float_positional(np.float32(x), unique=True, trim="0")
+    return s if "." in s else s + ".0"
+
+
+def write_rust(models, threshold):
     path = os.path.join(HERE, "..", "src", "score", "model.rs")
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("//! The learned block classifier: a gradient-boosted tree ensemble.\n//!\n")
-        fh.write("//! @generated by `scripts/train.py --write`; do not edit by hand. It maps a\n")
-        fh.write("//! block's feature vector ([`super::vector`]) to the log-odds that the block\n")
-        fh.write("//! is main content. Trees are stored flat: an internal node sends a vector\n")
-        fh.write("//! left when `v[FEATURE[n]] <= SPLIT[n]`; a negative child `-(k + 1)`\n")
-        fh.write("//! is leaf `k`.\n\n")
-        fh.write(f"/// Number of features the model expects.\npub const N_FEATURES: usize = {len(FEATURE_NAMES)};\n")
-        fh.write(f"/// Probability above which a block is content.\npub const THRESHOLD: f32 = {threshold};\n")
-        fh.write(f"/// Root node of each tree.\npub static ROOTS: [i32; {len(roots)}] = {roots};\n".replace("[", "[", 1))
-        def arr(name, doc, ty, xs, conv):
-            fh.write(f"/// {doc}\npub static {name}: [{ty}; {len(xs)}] = [\n")
-            for i in range(0, len(xs), 8):
-                fh.write("    " + ", ".join(conv(x) for x in xs[i:i + 8]) + ",\n")
-            fh.write("];\n")
-        arr("FEATURE", "Feature index tested at each internal node.", "u16", feats, str)
-        arr("SPLIT", "Threshold at each internal node.", "f32", thr, lambda x: repr(float(np.float32(x))) )
-        arr("LEFT", "Left child of each internal node.", "i32", left, str)
-        arr("RIGHT", "Right child of each internal node.", "i32", right, str)
-        arr("LEAF", "Leaf values (log-odds contributions).", "f32", leaves, lambda x: repr(float(np.float32(x))))
-    print(f"wrote {path}: {len(roots)} trees, {len(feats)} splits", file=sys.stderr)
+    fh = open(path, "w", encoding="utf-8")
+    fh.write("//! The learned block classifier: gradient-boosted tree ensembles.\n//!\n")
+    fh.write("//! @generated by `scripts/train.py --write`; do not edit by hand.\n")
+    fh.write("//! [`STAGES`]`[0]` maps a block's feature vector ([`super::vector`]) to the\n")
+    fh.write("//! log-odds that it is main content; `STAGES[1]`, when present, reads the same\n")
+    fh.write("//! vector plus the context columns (the first stage's verdicts on the block's\n")
+    fh.write("//! neighbours). Node `n` is `(feature, split, left, right)`: a vector goes\n")
+    fh.write("//! left when `v[feature] <= split`; a negative child `-(k + 1)` is leaf `k`.\n\n")
+    fh.write("use super::classifier::Forest;\n\n")
+    fh.write(f"/// Number of block features the model expects.\npub const N_FEATURES: usize = {len(FEATURE_NAMES)};\n")
+    fh.write(f"/// Number of context columns the second stage expects.\npub const N_CONTEXT: usize = {len(CONTEXT_NAMES)};\n")
+    fh.write(f"/// Probability above which a block is content.\npub const THRESHOLD: f32 = {f32(threshold)};\n")
+    fh.write(f"/// Blocks whose rule score is at or below this are junk without asking the model.\n"
+             f"pub const PREFILTER_SCORE: f32 = {f32(PREFILTER)};\n\n")
+    total = 0
+    for si, model in enumerate(models):
+        dump = model.dump_model()
+        feats, thr, left, right, leaves, roots = [], [], [], [], [], []
+        for tree in dump["tree_info"]:
+            def walk(node):
+                if "leaf_value" in node:
+                    leaves.append(node["leaf_value"])
+                    return -(len(leaves))
+                idx = len(feats)
+                feats.append(node["split_feature"]); thr.append(node["threshold"])
+                left.append(0); right.append(0)
+                assert node["decision_type"] == "<="
+                l = walk(node["left_child"]); r = walk(node["right_child"])
+                left[idx] = l; right[idx] = r
+                return idx
+            roots.append(walk(tree["tree_structure"]))
+        total += len(feats)
+        fh.write(f"static ROOTS{si}: [i32; {len(roots)}] = {roots};\n")
+        fh.write(f"static NODES{si}: [(u16, f32, i32, i32); {len(feats)}] = [\n")
+        for f_, t_, l_, r_ in zip(feats, thr, left, right):
+            fh.write(f"    ({f_}, {f32(t_)}, {l_}, {r_}),\n")
+        fh.write("];\n")
+        fh.write(f"static LEAVES{si}: [f32; {len(leaves)}] = [\n")
+        for i in range(0, len(leaves), 8):
+            fh.write("    " + ", ".join(f32(x) for x in leaves[i:i + 8]) + ",\n")
+        fh.write("];\n")
+    fh.write(f"\n/// The stages, in order.\npub static STAGES: [Forest; {len(models)}] = [\n")
+    for si in range(len(models)):
+        fh.write(f"    Forest {{ roots: &ROOTS{si}, nodes: &NODES{si}, leaves: &LEAVES{si} }},\n")
+    fh.write("];\n")
+    fh.close()
+    os.system(f"rustfmt --edition 2024 {path}")
+    print(f"wrote {path}: {len(models)} stages, {total} splits", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -72,18 +72,25 @@ impl Cleaned {
     }
 }
 
-/// Cleans already-decoded text of a known kind.
+/// Cleans already-decoded text of a known kind, with reasons for every
+/// verdict (see [`clean_str_with`] to skip them).
 pub fn clean_str(text: &str, kind: InputKind) -> Cleaned {
+    clean_str_with(text, kind, true)
+}
+
+/// Cleans already-decoded text of a known kind; `explain` asks for the
+/// reasons behind every verdict (JSON output and `--explain` show them).
+pub fn clean_str_with(text: &str, kind: InputKind, explain: bool) -> Cleaned {
     let (page, judgements) = match kind {
         InputKind::Html => {
             let dom = segment::html::parse(text);
             let page = segment::html::segment_dom(&dom, false);
-            let judgements = score::score(&page);
+            let judgements = score::score(&page, explain);
             if content_chars(&page, &judgements) < RETRY_BELOW_CHARS {
                 // Little or nothing found: the page may hide its main content
                 // until a script shows it. Try again with hidden parts kept.
                 let page2 = segment::html::segment_dom(&dom, true);
-                let judgements2 = score::score(&page2);
+                let judgements2 = score::score(&page2, explain);
                 if content_chars(&page2, &judgements2) > 2 * content_chars(&page, &judgements) + 100
                 {
                     (page2, judgements2)
@@ -96,7 +103,7 @@ pub fn clean_str(text: &str, kind: InputKind) -> Cleaned {
         }
         InputKind::Text => {
             let page = segment::text::segment(text);
-            let judgements = score::score(&page);
+            let judgements = score::score(&page, explain);
             (page, judgements)
         }
     };
@@ -142,8 +149,8 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Decodes and cleans one raw document. `kind` forces HTML or text;
-/// `None` sniffs it from the content.
-pub fn clean_raw(raw: &RawDoc, kind: Option<InputKind>) -> Result<Cleaned, Error> {
+/// `None` sniffs it from the content. `explain` asks for reasons.
+pub fn clean_raw(raw: &RawDoc, kind: Option<InputKind>, explain: bool) -> Result<Cleaned, Error> {
     if let Some(what) = binary_kind(&raw.bytes) {
         return Err(Error::NotText {
             path: raw.source.clone().into(),
@@ -159,7 +166,7 @@ pub fn clean_raw(raw: &RawDoc, kind: Option<InputKind>) -> Result<Cleaned, Error
             InputKind::Text
         }
     });
-    let mut cleaned = clean_str(&decoded.text, kind);
+    let mut cleaned = clean_str_with(&decoded.text, kind, explain);
     cleaned.id = raw.id.clone();
     cleaned.source = raw.source.clone();
     Ok(cleaned)

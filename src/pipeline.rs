@@ -93,7 +93,8 @@ fn render(doc: &crate::Cleaned, config: &Config, multi: bool) -> String {
 
 fn process(source: &Source, config: &Config, multi: bool) -> Result<String, Error> {
     let raw = read::read_source(source, config.max_page_bytes)?;
-    let doc = clean_raw(&raw, config.input_kind)?;
+    let explain = config.explain || config.blocks || config.format == Format::Json;
+    let doc = clean_raw(&raw, config.input_kind, explain)?;
     Ok(render(&doc, config, multi))
 }
 

@@ -128,7 +128,7 @@ struct NodeStats {
 }
 
 /// Chrome roles that end the content inside them.
-pub(crate) fn is_chrome(role: TagRole) -> bool {
+fn is_chrome(role: TagRole) -> bool {
     matches!(
         role,
         TagRole::Nav | TagRole::Footer | TagRole::Aside | TagRole::Header | TagRole::Form
@@ -136,7 +136,7 @@ pub(crate) fn is_chrome(role: TagRole) -> bool {
 }
 
 /// Hints that name strong chrome (as opposed to weak ones such as meta).
-pub(crate) const STRONG_JUNK: u64 = Hint::Nav.bit()
+const STRONG_JUNK: u64 = Hint::Nav.bit()
     | Hint::Footer.bit()
     | Hint::Share.bit()
     | Hint::Related.bit()
@@ -316,11 +316,34 @@ pub struct Analysis {
 
 /// Judges every block of a page: the hand-written rules measure, the
 /// learned classifier decides (see [`classifier`]).
-pub fn score(page: &Page) -> Vec<Judgement> {
-    let mut an = analyze(page);
+///
+/// With `explain` off, judgements carry no reasons (faster).
+pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
+    let mut an = analyze(page, explain);
     let vectors = vector::vectors(page, &an);
-    for ((b, j), v) in page.blocks.iter().zip(an.judged.iter_mut()).zip(&vectors) {
-        let log_odds = classifier::log_odds(v);
+    let rule_scores: Vec<f32> = an.judged.iter().map(|j| j.score).collect();
+    let decided = classifier::classify(page, &vectors, &rule_scores);
+    // Pages unlike anything the classifier was trained on (a lone paragraph,
+    // a tiny fragment) can leave it keeping nothing of what the rules keep:
+    // then the rules decide.
+    let content_chars = |keep: &dyn Fn(usize) -> bool| -> u32 {
+        (0..page.blocks.len())
+            .filter(|&i| keep(i) && !page.blocks[i].is_title)
+            .map(|i| page.blocks[i].chars)
+            .sum()
+    };
+    let by_rules = content_chars(&|i| an.judged[i].verdict == Verdict::Content);
+    let by_model = content_chars(&|i| classifier::probability(decided[i]) > model::THRESHOLD);
+    if by_model == 0 && by_rules > 0 {
+        if explain {
+            for j in &mut an.judged {
+                j.reasons
+                    .insert(0, "classifier kept too little: the rules decide".into());
+            }
+        }
+        return an.judged;
+    }
+    for ((b, j), &log_odds) in page.blocks.iter().zip(an.judged.iter_mut()).zip(&decided) {
         let p = classifier::probability(log_odds);
         let rules_said = j.verdict;
         j.verdict = if b.is_title || p > model::THRESHOLD {
@@ -329,17 +352,25 @@ pub fn score(page: &Page) -> Vec<Judgement> {
             Verdict::Junk
         };
         j.score = log_odds;
-        let mut note = format!("classifier p={p:.2}");
-        if rules_said != j.verdict && !b.is_title {
-            note.push_str(&format!(" (rules alone: {})", rules_said.name()));
+        if explain {
+            let mut note = if log_odds == classifier::CERTAIN_JUNK {
+                "rules: certainly junk".to_string()
+            } else {
+                format!("classifier p={p:.2}")
+            };
+            if rules_said != j.verdict && !b.is_title {
+                note.push_str(&format!(" (rules alone: {})", rules_said.name()));
+            }
+            j.reasons.insert(0, note);
         }
-        j.reasons.insert(0, note);
     }
     an.judged
 }
 
 /// Measures a page and judges its blocks by the hand-written rules.
-pub fn analyze(page: &Page) -> Analysis {
+///
+/// With `explain` off, judgements carry no reasons.
+pub fn analyze(page: &Page, explain: bool) -> Analysis {
     let lang = page.lang.as_deref().and_then(Lang::from_code).or_else(|| {
         stopwords::guess_language(
             page.blocks
@@ -407,17 +438,6 @@ pub fn analyze(page: &Page) -> Analysis {
         })
         .collect();
     let (readability_best, main_root, inside) = main_area(page, &feats);
-    // Hints and chrome roles above the main root describe the whole page
-    // (a `<div class="page-content">` wrapper), not the block.
-    let mut above_hints = 0u64;
-    let mut above_chrome = None;
-    for a in page.ancestors(main_root) {
-        let node = &page.nodes[a as usize];
-        above_hints |= node.hints;
-        if above_chrome.is_none() && is_chrome(node.role) {
-            above_chrome = Some(node.role);
-        }
-    }
     let text_span = if page.is_html {
         None
     } else {
@@ -429,7 +449,9 @@ pub fn analyze(page: &Page) -> Analysis {
             None => inside[b.node as usize],
         };
         if f.in_main {
-            // Recompute hints below the main root only.
+            // Hints and chrome roles above the main root describe the whole
+            // page (a `<div class="page-content">` wrapper), not the block:
+            // keep only those below it.
             let mut h = 0u64;
             let mut chrome = None;
             for a in page.ancestors(b.node) {
@@ -446,19 +468,20 @@ pub fn analyze(page: &Page) -> Analysis {
             f.chrome_role = chrome;
         }
     }
-    let _ = (above_hints, above_chrome);
     let lang_known = lang.is_some();
     let mut judged: Vec<Judgement> = page
         .blocks
         .iter()
         .zip(&feats)
-        .map(|(b, f)| judge(b.kind, b.heading_level, f, lang_known))
+        .map(|(b, f)| judge(b.kind, b.heading_level, f, lang_known, explain))
         .collect();
-    smooth(page, &feats, &mut judged);
+    smooth(page, &feats, &mut judged, explain);
     for (b, j) in page.blocks.iter().zip(judged.iter_mut()) {
         if b.is_title {
             j.verdict = Verdict::Content;
-            j.reasons.insert(0, "page title".to_string());
+            if explain {
+                j.reasons.insert(0, "page title".to_string());
+            }
         }
     }
     Analysis {
@@ -471,85 +494,88 @@ pub fn analyze(page: &Page) -> Analysis {
 }
 
 /// Scores one block from its own features.
-fn judge(kind: BlockKind, level: u8, f: &Features, lang_known: bool) -> Judgement {
+///
+/// Reasons are written only when `explain` is set (formatting them for every
+/// block of every page would cost more than the scoring).
+fn judge(kind: BlockKind, level: u8, f: &Features, lang_known: bool, explain: bool) -> Judgement {
     let mut score = 0.0f32;
     let mut reasons: Vec<(f32, String)> = Vec::new();
-    let mut add = |v: f32, why: String| {
+    let mut add = |v: f32, why: &dyn Fn() -> String| {
         score += v;
-        reasons.push((v, why));
+        if explain {
+            reasons.push((v, why()));
+        }
     };
     // Length.
     if f.chars >= 250 {
-        add(2.0, format!("long ({} chars)", f.chars));
+        add(2.0, &|| format!("long ({} chars)", f.chars));
     } else if f.chars >= 100 {
-        add(1.0, format!("medium length ({} chars)", f.chars));
+        add(1.0, &|| format!("medium length ({} chars)", f.chars));
     } else if f.chars < 30 && kind != BlockKind::Heading {
-        add(-1.0, format!("short ({} chars)", f.chars));
+        add(-1.0, &|| format!("short ({} chars)", f.chars));
     }
     if f.chars < 40 && f.letter_share < 0.3 {
-        add(
-            -1.0,
+        add(-1.0, &|| {
             format!(
                 "mostly digits and symbols ({:.0}% letters)",
                 f.letter_share * 100.0
-            ),
-        );
+            )
+        });
     }
     // Links.
     if f.link_density > 0.6 {
-        add(
-            -2.5,
-            format!("mostly link text ({:.0}%)", f.link_density * 100.0),
-        );
+        add(-2.5, &|| {
+            format!("mostly link text ({:.0}%)", f.link_density * 100.0)
+        });
     } else if f.link_density > 0.3 {
-        add(-1.0, format!("link-heavy ({:.0}%)", f.link_density * 100.0));
+        add(-1.0, &|| {
+            format!("link-heavy ({:.0}%)", f.link_density * 100.0)
+        });
     }
     // Language.
     if lang_known && f.words >= 6 && f.link_density < 0.5 {
         if f.stop_density >= 0.30 {
-            add(
-                1.0,
-                format!("prose-like stopwords ({:.0}%)", f.stop_density * 100.0),
-            );
+            add(1.0, &|| {
+                format!("prose-like stopwords ({:.0}%)", f.stop_density * 100.0)
+            });
         } else if f.stop_density < 0.10 {
-            add(
-                -0.5,
-                format!("few stopwords ({:.0}%)", f.stop_density * 100.0),
-            );
+            add(-0.5, &|| {
+                format!("few stopwords ({:.0}%)", f.stop_density * 100.0)
+            });
         }
     }
     // Sentence shape.
     if f.sentence_ends >= 2 || (f.sentence_ends >= 1 && f.commas >= 1) {
-        add(0.5, "sentences".to_string());
+        add(0.5, &|| "sentences".to_string());
     }
     // Wording.
     if let Some(p) = f.phrase {
-        add(-2.5, format!("boilerplate wording (\"{p}\")"));
+        add(-2.5, &|| format!("boilerplate wording (\"{p}\")"));
     }
     // Where it sits.
     if f.in_main {
-        add(2.0, "inside the main area".to_string());
+        add(2.0, &|| "inside the main area".to_string());
     } else {
-        add(-2.5, "outside the main area".to_string());
+        add(-2.5, &|| "outside the main area".to_string());
     }
     if let Some(role) = f.chrome_role {
-        add(-2.0, format!("inside <{}>", role_name(role)));
+        add(-2.0, &|| format!("inside <{}>", role_name(role)));
     }
     let strong = f.hints & STRONG_JUNK;
     let weak = f.hints & JUNK_HINTS & !STRONG_JUNK;
     if strong != 0 {
         let names: Vec<_> = hints::hint_names(strong).collect();
-        add(-3.0, format!("chrome class/id ({})", names.join(", ")));
+        add(-3.0, &|| format!("chrome class/id ({})", names.join(", ")));
     } else if weak != 0 {
         let names: Vec<_> = hints::hint_names(weak).collect();
-        add(-1.0, format!("class/id ({})", names.join(", ")));
+        add(-1.0, &|| format!("class/id ({})", names.join(", ")));
     }
     if f.hints & CONTENT_HINTS != 0 && f.hints & JUNK_HINTS == 0 {
-        add(0.5, "content class/id".to_string());
+        add(0.5, &|| "content class/id".to_string());
     }
     if kind == BlockKind::Heading && level > 0 {
         // Headings are judged mostly by their neighbours (see `smooth`).
-        add(0.0, format!("heading h{level}"));
+        add(0.0, &|| format!("heading h{level}"));
     }
     reasons.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
     Judgement {
@@ -584,7 +610,7 @@ fn role_name(role: TagRole) -> &'static str {
 /// Blocks scoring below this keep their junk verdict whatever their neighbours say.
 const FLIP_TO_CONTENT: f32 = -0.5;
 
-fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement]) {
+fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement], explain: bool) {
     let n = judged.len();
     let certain: Vec<Option<bool>> = judged
         .iter()
@@ -620,6 +646,9 @@ fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement]) {
             };
             if v != judged[i].verdict {
                 judged[i].verdict = v;
+                if !explain {
+                    continue;
+                }
                 judged[i].reasons.insert(
                     0,
                     format!(
@@ -639,7 +668,7 @@ mod tests {
 
     fn kept(html_src: &str) -> Vec<String> {
         let page = html::segment(html_src);
-        let j = score(&page);
+        let j = score(&page, true);
         page.blocks
             .iter()
             .zip(&j)

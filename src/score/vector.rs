@@ -8,7 +8,7 @@
 //! model that [`super::model`] evaluates.
 
 use super::hints::Hint;
-use super::{Analysis, Verdict, is_chrome};
+use super::{Analysis, Verdict};
 use crate::segment::{BlockKind, Page, TagRole};
 
 /// Column names, in order.
@@ -133,6 +133,23 @@ pub const FEATURE_NAMES: &[&str] = &[
 
 /// Number of columns.
 pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+/// Context column names (the second stage's extra inputs), in order.
+pub const CONTEXT_NAMES: &[&str] = &[
+    "c_p",
+    "c_prev",
+    "c_next",
+    "c_win3",
+    "c_win10",
+    "c_same_node",
+    "c_parent",
+    "c_gparent",
+    "c_page",
+    "c_page_kept",
+];
+
+/// Number of context columns.
+pub const N_CONTEXT: usize = CONTEXT_NAMES.len();
 
 fn ln1(x: f32) -> f32 {
     (1.0 + x).ln()
@@ -318,7 +335,6 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         for r in roles {
             put(r as u8 as f32);
         }
-        let _ = is_chrome;
         put(i as f32 / n.max(1) as f32);
         put(cum_chars / page_chars);
         cum_chars += b.chars as f32;
@@ -366,4 +382,147 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         out.push(v);
     }
     out
+}
+
+/// Weighted mean of `probs` over the other blocks that share each block's
+/// key; -1 where a block is alone.
+fn group_mean(keys: &[u32], probs: &[f32], weights: &[f64]) -> Vec<f32> {
+    let mut totals: rustc_hash::FxHashMap<u32, (f64, f64)> = Default::default();
+    for ((&k, &p), &w) in keys.iter().zip(probs).zip(weights) {
+        let t = totals.entry(k).or_insert((0.0, 0.0));
+        t.0 += p as f64 * w;
+        t.1 += w;
+    }
+    keys.iter()
+        .zip(probs)
+        .zip(weights)
+        .map(|((k, &p), &w)| {
+            let (s, ws) = totals.get(k).copied().unwrap_or((0.0, 0.0));
+            let (s, ws) = (s - p as f64 * w, ws - w);
+            if ws > 1e-9 { (s / ws) as f32 } else { -1.0 }
+        })
+        .collect()
+}
+
+/// Second-stage inputs: what the first stage (`probs`) says about each
+/// block's neighbours, its element's siblings and the page. Mirrors
+/// `context()` in `scripts/train.py`.
+pub fn context_vectors(
+    page: &Page,
+    vectors: &[[f32; N_FEATURES]],
+    probs: &[f32],
+) -> Vec<[f32; N_CONTEXT]> {
+    let n = probs.len();
+    let weights: Vec<f64> = vectors
+        .iter()
+        .map(|v| ((v[1] as f64).exp() - 1.0).max(1.0))
+        .collect();
+    let nodes: Vec<u32> = page.blocks.iter().map(|b| b.node).collect();
+    let parents: Vec<u32> = nodes
+        .iter()
+        .map(|&x| page.nodes[x as usize].parent)
+        .collect();
+    let gparents: Vec<u32> = parents
+        .iter()
+        .map(|&x| page.nodes[x as usize].parent)
+        .collect();
+    let same_node = group_mean(&nodes, probs, &weights);
+    let same_parent = group_mean(&parents, probs, &weights);
+    let same_gparent = group_mean(&gparents, probs, &weights);
+    let wsum: f64 = weights.iter().sum();
+    let page_mean = if n > 0 {
+        (probs
+            .iter()
+            .zip(&weights)
+            .map(|(&p, &w)| p as f64 * w)
+            .sum::<f64>()
+            / wsum) as f32
+    } else {
+        0.0
+    };
+    let page_kept = if n > 0 {
+        (probs
+            .iter()
+            .zip(&weights)
+            .filter(|(p, _)| **p > 0.5)
+            .map(|(_, &w)| w)
+            .sum::<f64>()
+            / wsum) as f32
+    } else {
+        0.0
+    };
+    let mut prefix = vec![0f64; n + 1];
+    for i in 0..n {
+        prefix[i + 1] = prefix[i] + probs[i] as f64;
+    }
+    let window = |i: usize, r: usize| {
+        let lo = i.saturating_sub(r);
+        let hi = (i + r + 1).min(n);
+        let count = hi - lo - 1;
+        if count == 0 {
+            -1.0
+        } else {
+            ((prefix[hi] - prefix[lo] - probs[i] as f64) / count as f64) as f32
+        }
+    };
+    (0..n)
+        .map(|i| {
+            [
+                probs[i],
+                if i > 0 { probs[i - 1] } else { -1.0 },
+                if i + 1 < n { probs[i + 1] } else { -1.0 },
+                window(i, 3),
+                window(i, 10),
+                same_node[i],
+                same_parent[i],
+                same_gparent[i],
+                page_mean,
+                page_kept,
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::html;
+
+    #[test]
+    fn one_vector_per_block_with_every_column() {
+        let page = html::segment(
+            "<nav><a href=/>Home</a></nav><article><h1>T</h1><p>One paragraph, with words.</p>\
+             <p>Another paragraph of text.</p></article>",
+        );
+        let an = super::super::analyze(&page, false);
+        let v = vectors(&page, &an);
+        assert_eq!(v.len(), page.blocks.len());
+        assert!(v.iter().flatten().all(|x| x.is_finite()));
+        assert_eq!(FEATURE_NAMES.len(), N_FEATURES);
+    }
+
+    #[test]
+    fn context_reads_neighbours_and_siblings_but_not_the_block_itself() {
+        let page = html::segment("<div><p>a</p><p>b</p><p>c</p></div><div><p>d</p></div>");
+        let an = super::super::analyze(&page, false);
+        let v = vectors(&page, &an);
+        let probs = [0.9, 0.1, 0.5, 0.3];
+        let c = context_vectors(&page, &v, &probs);
+        assert_eq!(c[0][0], 0.9);
+        assert_eq!(c[0][1], -1.0, "no previous block");
+        assert_eq!(c[1][1], 0.9);
+        assert_eq!(c[3][2], -1.0, "no next block");
+        // Window of ±3 around block 0: blocks 1..=3.
+        assert!((c[0][3] - 0.3).abs() < 1e-6);
+        // Blocks 0–2 share a parent <div>; block 3 has its own.
+        let same_parent_of_0 = (0.1 + 0.5) / 2.0;
+        assert!((c[0][6] - same_parent_of_0).abs() < 0.05, "{}", c[0][6]);
+    }
+
+    #[test]
+    fn years_are_found_only_as_whole_numbers() {
+        assert!(has_year("Published 12 March 2024"));
+        assert!(!has_year("Order 120245"));
+        assert!(!has_year("No digits"));
+    }
 }
