@@ -15,7 +15,15 @@ fn main() {
         .par_iter()
         .filter_map(|s: &Source| {
             let raw = read::read_source(s, 64 << 20).ok()?;
-            let doc = dechaff::clean_raw(&raw, None, false).ok()?;
+            let doc = dechaff::clean_raw(
+                &raw,
+                &dechaff::Options {
+                    explain: false,
+                    merge: None,
+                    ..Default::default()
+                },
+            )
+            .ok()?;
             let an = analyze(&doc.page, false);
             let vecs = vector::vectors(&doc.page, &an);
             let blocks: Vec<serde_json::Value> = doc

@@ -116,11 +116,11 @@ def fmt(res):
 # trained on the rest. Mirrored in src/score/model.rs as PREFILTER_SCORE.
 PREFILTER = -6.0
 
-PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=15, max_depth=5,
+PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=31, max_depth=-1,
               min_data_in_leaf=40, feature_fraction=0.8, bagging_fraction=0.8,
               bagging_freq=1, lambda_l2=1.0, verbose=-1, seed=7, num_threads=2,
               deterministic=True)
-ROUNDS = 150
+ROUNDS = 300
 
 
 def fit(pages):
@@ -183,7 +183,7 @@ def stage_probs(train, test):
     """Stage-1 model on train pages: out-of-fold probs for train, probs for test."""
     model = fit(train)
     test_pr = [predict(model, p) for p in test]
-    inner = 3
+    inner = 4
     train_pr = [None] * len(train)
     for k in range(inner):
         tr = [p for j, p in enumerate(train) if j % inner != k]
@@ -206,9 +206,10 @@ def main():
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--write", action="store_true", help="write src/score/model.rs")
     ap.add_argument("--no-cv", action="store_true", help="skip cross-validation")
+    ap.add_argument("--oof", metavar="FILE", help="write held-out probabilities per page (JSON)")
     ap.add_argument("--params", default="{}", help="JSON overrides of the LightGBM parameters")
-    ap.add_argument("--rounds", type=int, default=150, help="boosting rounds")
-    ap.add_argument("--stages", type=int, default=2, choices=(1, 2),
+    ap.add_argument("--rounds", type=int, default=ROUNDS, help="boosting rounds")
+    ap.add_argument("--stages", type=int, default=1, choices=(1, 2),
                     help="2: a second model reads the first one's verdicts on the neighbours")
     args = ap.parse_args()
     ROUNDS = args.rounds
@@ -229,6 +230,10 @@ def main():
         model = fit([pages[i] for i in train])
         for i in test:
             probs[i] = predict(model, pages[i])
+    if args.oof and args.folds:
+        with open(args.oof, "w", encoding="utf-8") as fh:
+            json.dump({p["dataset"] + "/" + p["id"]: [round(float(x), 3) for x in pr]
+                       for p, pr in zip(pages, probs)}, fh)
     for th in (0.4, 0.5, 0.6) if args.folds else ():
         res = evaluate(pages, [pr > th for pr in probs])
         print(f"stage1@{th:.2f}", fmt(res))

@@ -40,6 +40,14 @@ pub struct Cli {
     #[arg(long)]
     pub blocks: bool,
 
+    /// Keep near-duplicate passages (repeats, pull quotes) instead of merging them.
+    #[arg(long)]
+    pub no_merge: bool,
+
+    /// Similarity (0–1) at or above which two passages are merged.
+    #[arg(long, value_name = "SIM", default_value_t = 0.9, value_parser = parse_unit)]
+    pub merge_threshold: f32,
+
     /// Skip documents larger than this many bytes (after decompression).
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     pub max_page_bytes: u64,
@@ -57,6 +65,18 @@ impl Cli {
             explain: self.explain,
             blocks: self.blocks,
             max_page_bytes: self.max_page_bytes,
+            merge: (!self.no_merge).then_some(dechaff::merge::MergeOptions {
+                threshold: self.merge_threshold,
+            }),
         }
+    }
+}
+
+fn parse_unit(s: &str) -> Result<f32, String> {
+    let v: f32 = s.parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err("must be between 0 and 1".into())
     }
 }

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod merge;
 pub mod pipeline;
 pub mod read;
 pub mod score;
@@ -52,6 +53,30 @@ pub struct Cleaned {
     pub page: Page,
     /// One judgement per block of `page`.
     pub judgements: Vec<Judgement>,
+    /// Blocks merged away as near-duplicates of others (their verdict is
+    /// [`Verdict::Duplicate`]).
+    pub merges: Vec<merge::Merge>,
+}
+
+/// How to clean a document.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Force HTML or text; `None` sniffs the content.
+    pub input_kind: Option<InputKind>,
+    /// Write the reasons behind every verdict (JSON output, `--explain`).
+    pub explain: bool,
+    /// Merge near-duplicate passages; `None` turns the stage off.
+    pub merge: Option<merge::MergeOptions>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            input_kind: None,
+            explain: true,
+            merge: Some(merge::MergeOptions::default()),
+        }
+    }
 }
 
 impl Cleaned {
@@ -72,16 +97,16 @@ impl Cleaned {
     }
 }
 
-/// Cleans already-decoded text of a known kind, with reasons for every
-/// verdict (see [`clean_str_with`] to skip them).
+/// Cleans already-decoded text of a known kind with the default options.
 pub fn clean_str(text: &str, kind: InputKind) -> Cleaned {
-    clean_str_with(text, kind, true)
+    clean_str_with(text, kind, &Options::default())
 }
 
-/// Cleans already-decoded text of a known kind; `explain` asks for the
-/// reasons behind every verdict (JSON output and `--explain` show them).
-pub fn clean_str_with(text: &str, kind: InputKind, explain: bool) -> Cleaned {
-    let (page, judgements) = match kind {
+/// Cleans already-decoded text of a known kind (`options.input_kind` is
+/// ignored here: `kind` is known).
+pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned {
+    let explain = options.explain;
+    let (page, mut judgements) = match kind {
         InputKind::Html => {
             let dom = segment::html::parse(text);
             let page = segment::html::segment_dom(&dom, false);
@@ -107,6 +132,35 @@ pub fn clean_str_with(text: &str, kind: InputKind, explain: bool) -> Cleaned {
             (page, judgements)
         }
     };
+    let merges = match &options.merge {
+        Some(opts) => {
+            let keep: Vec<bool> = judgements
+                .iter()
+                .map(|j| j.verdict == Verdict::Content)
+                .collect();
+            merge::find_merges(&page, &keep, opts)
+        }
+        None => Vec::new(),
+    };
+    for m in &merges {
+        let j = &mut judgements[m.dropped];
+        j.verdict = Verdict::Duplicate;
+        if explain {
+            let of: Vec<String> = m.of.iter().map(|i| format!("#{i}")).collect();
+            j.reasons.insert(
+                0,
+                format!(
+                    "{} of block {} (similarity {:.2})",
+                    match m.kind {
+                        merge::MergeKind::Repeat => "repeat",
+                        merge::MergeKind::Contained => "contained in",
+                    },
+                    of.join(", "),
+                    m.similarity
+                ),
+            );
+        }
+    }
     Cleaned {
         id: String::new(),
         source: String::new(),
@@ -114,6 +168,7 @@ pub fn clean_str_with(text: &str, kind: InputKind, explain: bool) -> Cleaned {
         kind,
         page,
         judgements,
+        merges,
     }
 }
 
@@ -148,9 +203,9 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, what)| *what)
 }
 
-/// Decodes and cleans one raw document. `kind` forces HTML or text;
-/// `None` sniffs it from the content. `explain` asks for reasons.
-pub fn clean_raw(raw: &RawDoc, kind: Option<InputKind>, explain: bool) -> Result<Cleaned, Error> {
+/// Decodes and cleans one raw document.
+pub fn clean_raw(raw: &RawDoc, options: &Options) -> Result<Cleaned, Error> {
+    let kind = options.input_kind;
     if let Some(what) = binary_kind(&raw.bytes) {
         return Err(Error::NotText {
             path: raw.source.clone().into(),
@@ -166,7 +221,7 @@ pub fn clean_raw(raw: &RawDoc, kind: Option<InputKind>, explain: bool) -> Result
             InputKind::Text
         }
     });
-    let mut cleaned = clean_str_with(&decoded.text, kind, explain);
+    let mut cleaned = clean_str_with(&decoded.text, kind, options);
     cleaned.id = raw.id.clone();
     cleaned.source = raw.source.clone();
     Ok(cleaned)

@@ -34,6 +34,8 @@ pub struct Config {
     pub blocks: bool,
     /// Largest document accepted, in bytes (after decompression).
     pub max_page_bytes: u64,
+    /// Merge near-duplicate passages (`None`: off).
+    pub merge: Option<crate::merge::MergeOptions>,
 }
 
 impl Default for Config {
@@ -47,6 +49,7 @@ impl Default for Config {
             explain: false,
             blocks: false,
             max_page_bytes: 64 << 20,
+            merge: Some(crate::merge::MergeOptions::default()),
         }
     }
 }
@@ -93,8 +96,12 @@ fn render(doc: &crate::Cleaned, config: &Config, multi: bool) -> String {
 
 fn process(source: &Source, config: &Config, multi: bool) -> Result<String, Error> {
     let raw = read::read_source(source, config.max_page_bytes)?;
-    let explain = config.explain || config.blocks || config.format == Format::Json;
-    let doc = clean_raw(&raw, config.input_kind, explain)?;
+    let options = crate::Options {
+        input_kind: config.input_kind,
+        explain: config.explain || config.blocks || config.format == Format::Json,
+        merge: config.merge,
+    };
+    let doc = clean_raw(&raw, &options)?;
     Ok(render(&doc, config, multi))
 }
 

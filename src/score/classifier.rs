@@ -10,8 +10,10 @@ use super::model;
 use super::vector::{self, N_CONTEXT, N_FEATURES};
 use crate::segment::Page;
 
+// Features are only ever appended, so a model may read a prefix of the
+// vector (the one it was trained on) while new columns are being tried.
 const _: () = assert!(
-    model::N_FEATURES == N_FEATURES && model::N_CONTEXT == N_CONTEXT,
+    model::N_FEATURES <= N_FEATURES && model::N_CONTEXT == N_CONTEXT,
     "model and features disagree: retrain with scripts/train.py"
 );
 
@@ -28,6 +30,24 @@ pub struct Forest {
 }
 
 impl Forest {
+    /// Adds the trees' leaves for every vector in `vs` to `sums`, tree by
+    /// tree (one tree's nodes stay in cache while all blocks pass through
+    /// it, and the walks of neighbouring blocks overlap in the pipeline).
+    pub fn add_log_odds<V: AsRef<[f32]>>(&self, vs: &[V], sums: &mut [f32]) {
+        for &root in self.roots {
+            for (v, sum) in vs.iter().zip(sums.iter_mut()) {
+                let v = v.as_ref();
+                let mut node = root;
+                while node >= 0 {
+                    let (feature, split, left, right) = self.nodes[node as usize];
+                    let x = v.get(feature as usize).copied().unwrap_or(0.0);
+                    node = if x <= split { left } else { right };
+                }
+                *sum += self.leaves[(-node - 1) as usize];
+            }
+        }
+    }
+
     /// Sums the trees' leaves for vector `v`: the log-odds of content.
     pub fn log_odds(&self, v: &[f32]) -> f32 {
         let mut sum = 0.0f32;
@@ -59,23 +79,26 @@ pub fn probability(log_odds: f32) -> f32 {
 /// (menus, footers, link lists) are not shown to the model: they get
 /// [`CERTAIN_JUNK`].
 pub fn classify(page: &Page, vectors: &[[f32; N_FEATURES]], rule_scores: &[f32]) -> Vec<f32> {
-    let first: Vec<f32> = vectors
-        .iter()
-        .zip(rule_scores)
-        .map(|(v, &r)| {
-            if r <= model::PREFILTER_SCORE {
-                CERTAIN_JUNK
-            } else {
-                model::STAGES[0].log_odds(v)
-            }
+    let asked: Vec<usize> = (0..vectors.len())
+        .filter(|&i| {
+            rule_scores
+                .get(i)
+                .is_some_and(|&r| r > model::PREFILTER_SCORE)
         })
         .collect();
+    let asked_vectors: Vec<&[f32; N_FEATURES]> = asked.iter().map(|&i| &vectors[i]).collect();
+    let mut sums = vec![0f32; asked.len()];
+    model::STAGES[0].add_log_odds(&asked_vectors, &mut sums);
+    let mut first = vec![CERTAIN_JUNK; vectors.len()];
+    for (&i, &s) in asked.iter().zip(&sums) {
+        first[i] = s;
+    }
     let Some(second) = model::STAGES.get(1) else {
         return first;
     };
     let probs: Vec<f32> = first.iter().map(|&l| probability(l)).collect();
     let context = vector::context_vectors(page, vectors, &probs);
-    let mut row = [0f32; N_FEATURES + N_CONTEXT];
+    let mut row = [0f32; model::N_FEATURES + N_CONTEXT];
     vectors
         .iter()
         .zip(&context)
@@ -84,8 +107,8 @@ pub fn classify(page: &Page, vectors: &[[f32; N_FEATURES]], rule_scores: &[f32])
             if l == CERTAIN_JUNK {
                 return l;
             }
-            row[..N_FEATURES].copy_from_slice(v);
-            row[N_FEATURES..].copy_from_slice(c);
+            row[..model::N_FEATURES].copy_from_slice(&v[..model::N_FEATURES]);
+            row[model::N_FEATURES..].copy_from_slice(c);
             second.log_odds(&row)
         })
         .collect()

@@ -623,12 +623,21 @@ fn smooth(page: &Page, feats: &[Features], judged: &mut [Judgement], explain: bo
             }
         })
         .collect();
+    // The nearest certain verdict before and after each block, in O(n).
+    let mut prev_certain = vec![None; n];
+    for i in 1..n {
+        prev_certain[i] = certain[i - 1].or(prev_certain[i - 1]);
+    }
+    let mut next_certain = vec![None; n];
+    for i in (0..n.saturating_sub(1)).rev() {
+        next_certain[i] = certain[i + 1].or(next_certain[i + 1]);
+    }
     for i in 0..n {
         if certain[i].is_some() {
             continue;
         }
-        let prev = (0..i).rev().find_map(|k| certain[k]);
-        let next = (i + 1..n).find_map(|k| certain[k]);
+        let prev = prev_certain[i];
+        let next = next_certain[i];
         let heading = page.blocks[i].kind == BlockKind::Heading;
         let score = judged[i].score;
         let new = match (prev, next) {

@@ -129,6 +129,25 @@ pub const FEATURE_NAMES: &[&str] = &[
     "main_share",
     "main_link_density",
     "best_share",
+    // repeated structure: siblings sharing tag and class list
+    "rep_node",
+    "rep_parent",
+    "rep_gparent",
+    "rep_max",
+    // the title's neighbourhood
+    "title_dist",
+    "title_anc_level",
+    // the nearest heading above
+    "heading_phrase",
+    "heading_dist",
+    // where the page's prose is
+    "comment_prose_share",
+    "parent_page_share",
+    "gparent_page_share",
+    "prose_before",
+    "in_body_run",
+    "after_body_run",
+    "body_run_share",
 ];
 
 /// Number of columns.
@@ -213,10 +232,87 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
             under_main[i] |= under_main[p];
         }
     }
+    // How many siblings share each node's tag and class list.
+    let mut shape_counts: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
+    for (i, node) in page.nodes.iter().enumerate() {
+        if node.parent as usize != i {
+            *shape_counts.entry((node.parent, node.shape)).or_insert(0) += 1;
+        }
+    }
+    let rep = |x: usize| -> f32 {
+        let node = &page.nodes[x];
+        if node.parent as usize == x {
+            return 1.0;
+        }
+        shape_counts
+            .get(&(node.parent, node.shape))
+            .copied()
+            .unwrap_or(1) as f32
+    };
+    let title_idx = page.blocks.iter().position(|b| b.is_title);
+    let title_ancestors: Vec<u32> = title_idx
+        .map(|t| page.ancestors(page.blocks[t].node).take(6).collect())
+        .unwrap_or_default();
     let page_chars = agg.first().map_or(0.0, |g| g.chars).max(1.0);
+    // Prose: blocks that read as running text.
+    let is_prose: Vec<bool> = an
+        .feats
+        .iter()
+        .map(|f| {
+            f.chars >= 80 && f.link_density < 0.3 && (f.stop_density >= 0.2 || an.lang.is_none())
+        })
+        .collect();
+    let prose_total: f32 = an
+        .feats
+        .iter()
+        .zip(&is_prose)
+        .filter(|(_, p)| **p)
+        .map(|(f, _)| f.chars as f32)
+        .sum::<f32>()
+        .max(1.0);
+    let comment_prose: f32 = page
+        .blocks
+        .iter()
+        .zip(&an.feats)
+        .zip(&is_prose)
+        .filter(|((b, _), p)| {
+            **p && page
+                .ancestors(b.node)
+                .any(|a| page.nodes[a as usize].hints & Hint::Comment.bit() != 0)
+        })
+        .map(|((_, f), _)| f.chars as f32)
+        .sum();
+    // The body run: the stretch of blocks holding the most prose, allowing
+    // up to two non-prose blocks (headings, captions) between prose blocks.
+    let (run_start, run_end, run_chars) = {
+        let (mut best, mut cur_start, mut cur_chars, mut gap) =
+            ((0usize, 0usize, 0f32), None, 0f32, 0);
+        for (i, (&p, f)) in is_prose.iter().zip(&an.feats).enumerate() {
+            if p {
+                if cur_start.is_none() {
+                    cur_start = Some(i);
+                    cur_chars = 0.0;
+                }
+                cur_chars += f.chars as f32;
+                gap = 0;
+                if let Some(st) = cur_start
+                    && cur_chars > best.2
+                {
+                    best = (st, i, cur_chars);
+                }
+            } else if cur_start.is_some() {
+                gap += 1;
+                if gap > 2 {
+                    cur_start = None;
+                }
+            }
+        }
+        best
+    };
     let page_links = agg.first().map_or(0.0, |g| g.link_chars);
     let n = page.blocks.len();
     let mut cum_chars = 0.0f32;
+    let mut prose_before = 0.0f32;
     let main = &agg[an.main_root as usize];
     let best = &agg[an.readability_best as usize];
     let main_depth = page.nodes[an.main_root as usize].depth as f32;
@@ -378,6 +474,58 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         put(main.chars / page_chars);
         put(main.link_chars / main.chars.max(1.0));
         put(best.chars / page_chars);
+        put(ln1(rep(node)));
+        put(ln1(rep(parent)));
+        put(ln1(rep(gparent)));
+        let rep_max = page
+            .ancestors(b.node)
+            .take(8)
+            .map(|a| rep(a as usize))
+            .fold(1.0f32, f32::max);
+        put(ln1(rep_max));
+        match title_idx {
+            Some(t) => {
+                let d = i as f32 - t as f32;
+                put(d.signum() * ln1(d.abs()));
+                let level = page
+                    .ancestors(b.node)
+                    .find_map(|a| title_ancestors.iter().position(|&x| x == a))
+                    .unwrap_or(8);
+                put(level as f32);
+            }
+            None => {
+                put(0.0);
+                put(8.0);
+            }
+        }
+        let heading = (i.saturating_sub(15)..i)
+            .rev()
+            .find(|&h| page.blocks[h].kind == BlockKind::Heading);
+        match heading {
+            Some(h) => {
+                put(an.feats[h].phrase.is_some() as u8 as f32);
+                put(ln1((i - h) as f32));
+            }
+            None => {
+                put(0.0);
+                put(-1.0);
+            }
+        }
+        put(comment_prose / prose_total);
+        put(agg[parent].chars / page_chars);
+        put(agg[gparent].chars / page_chars);
+        put(prose_before / prose_total);
+        if is_prose[i] {
+            prose_before += f.chars as f32;
+        }
+        let in_run = run_chars > 0.0 && (run_start..=run_end).contains(&i);
+        put(in_run as u8 as f32);
+        put(if run_chars > 0.0 && i > run_end {
+            ln1((i - run_end) as f32)
+        } else {
+            0.0
+        });
+        put(run_chars / prose_total);
         debug_assert_eq!(k, N_FEATURES);
         out.push(v);
     }

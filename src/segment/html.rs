@@ -128,6 +128,16 @@ fn read_attrs(el: &scraper::node::Element) -> Attrs<'_> {
     a
 }
 
+/// A hash of an element's tag and class list: elements of one repeated
+/// structure (the items of a listing, the posts of a thread) share it.
+fn shape_of(tag: &str, class: Option<&str>) -> u32 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    tag.hash(&mut h);
+    class.unwrap_or("").trim().hash(&mut h);
+    h.finish() as u32
+}
+
 fn style_hides(style: &str) -> bool {
     let mut squashed = String::with_capacity(style.len());
     for c in style.chars() {
@@ -182,6 +192,7 @@ impl<'a> Walker<'a> {
             parent: 0,
             depth: 0,
             hints: 0,
+            shape: 0,
         });
         Walker {
             page,
@@ -282,7 +293,7 @@ impl<'a> Walker<'a> {
         self.buf_link_chars = 0;
     }
 
-    fn open_block(&mut self, role: TagRole, hints: u64) -> u32 {
+    fn open_block(&mut self, role: TagRole, hints: u64, shape: u32) -> u32 {
         self.flush();
         let parent = self.cur;
         let depth = self.page.nodes[parent as usize].depth.saturating_add(1);
@@ -292,6 +303,7 @@ impl<'a> Walker<'a> {
             parent,
             depth,
             hints,
+            shape,
         });
         self.cur = idx;
         idx
@@ -381,6 +393,7 @@ impl<'a> Walker<'a> {
                     if attrs.role.is_some_and(|r| r.trim() == "button") {
                         hints |= Hint::Button.bit();
                     }
+                    let shape = shape_of(tag, attrs.hint_values[0]);
                     let saved_cur = self.cur;
                     let saved_tag = self.cur_tag;
                     match class {
@@ -395,21 +408,21 @@ impl<'a> Walker<'a> {
                             continue;
                         }
                         Class::Table if is_data_table(node) => {
-                            self.open_block(TagRole::Figure, hints);
+                            self.open_block(TagRole::Figure, hints, shape);
                             self.table_block(node);
                             self.cur = saved_cur;
                             next = node.next_sibling();
                             continue;
                         }
                         Class::Pre => {
-                            self.open_block(TagRole::Figure, hints);
+                            self.open_block(TagRole::Figure, hints, shape);
                             self.pre_block(node);
                             self.cur = saved_cur;
                             next = node.next_sibling();
                             continue;
                         }
                         Class::Table => {
-                            self.open_block(TagRole::TableRow, hints);
+                            self.open_block(TagRole::TableRow, hints, shape);
                             self.cur_tag = tag;
                         }
                         Class::Block(role) => {
@@ -418,7 +431,7 @@ impl<'a> Walker<'a> {
                                 self.page.nodes[0].hints |= hints;
                             } else {
                                 let role = attrs.role.and_then(role_override).unwrap_or(role);
-                                self.open_block(role, hints);
+                                self.open_block(role, hints, shape);
                                 self.cur_tag = tag;
                             }
                             if tag == "blockquote" {

@@ -130,6 +130,8 @@ pub struct Node {
     pub depth: u16,
     /// Class/id/itemprop hints found on this element (see [`crate::score::hints`]).
     pub hints: u64,
+    /// Hash of the tag and class list: siblings of one repeated structure share it.
+    pub shape: u32,
 }
 
 /// A segmented document: blocks in reading order plus the element tree.

@@ -97,6 +97,7 @@ pub fn segment(text: &str) -> Page {
         parent: 0,
         depth: 0,
         hints: 0,
+        shape: 0,
     });
     let mut chunk: Vec<&str> = Vec::new();
     let mut lines = text.lines().map(|l| l.trim()).peekable();

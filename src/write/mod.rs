@@ -48,6 +48,10 @@ pub fn json_record(doc: &Cleaned, with_blocks: bool) -> Value {
             })
             .collect();
         obj.insert("blocks".into(), Value::Array(blocks));
+        obj.insert(
+            "merges".into(),
+            serde_json::to_value(&doc.merges).unwrap_or(Value::Null),
+        );
     }
     Value::Object(obj)
 }

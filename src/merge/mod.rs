@@ -1,0 +1,291 @@
+//! Merging: near-duplicate passages inside one page → one copy kept.
+//!
+//! Takes a scored page (blocks and their verdicts) and returns the merges to
+//! apply: which content block leaves the text because it repeats another, and
+//! why. Two kinds are found here:
+//!
+//! - **repeat**: the same passage twice after normalising case, whitespace,
+//!   punctuation and digits (a pull quote, a teaser repeated as the first
+//!   paragraph, a caption twice), confirmed by edit similarity over words
+//!   (`strsim`'s generic Levenshtein);
+//! - **contained**: a passage whose word trigrams all but entirely occur in a
+//!   longer one (a quoted sentence, a forum reply quoting an earlier post).
+//!
+//! Candidates come from an inverted index over hashed word trigrams, so the
+//! work grows with the number of shared trigrams, not with the square of the
+//! number of blocks. Code and tables are never merged. The copy that stays is
+//! the one in the body's flow (more content around it); on a tie, the first.
+
+use crate::segment::{BlockKind, Page};
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::Serialize;
+use std::hash::{Hash, Hasher};
+
+/// Why a block was merged away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeKind {
+    /// The same passage, verbatim or nearly.
+    Repeat,
+    /// The passage occurs inside a longer one.
+    Contained,
+}
+
+/// One merge: `dropped` leaves the text because it repeats `of`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Merge {
+    /// Index of the block merged away.
+    pub dropped: usize,
+    /// Indices of the block(s) it duplicates.
+    pub of: Vec<usize>,
+    /// Similarity in 0–1 (edit similarity for repeats, trigram containment otherwise).
+    pub similarity: f32,
+    /// The kind of duplication.
+    pub kind: MergeKind,
+}
+
+/// Settings of the merge stage.
+#[derive(Debug, Clone, Copy)]
+pub struct MergeOptions {
+    /// Similarity (0–1) at or above which two passages are merged.
+    pub threshold: f32,
+}
+
+impl Default for MergeOptions {
+    fn default() -> Self {
+        MergeOptions { threshold: 0.9 }
+    }
+}
+
+/// Blocks shorter than this many words are never merged (short lines repeat
+/// legitimately: "Reply", a date, a product option).
+const MIN_WORDS: usize = 8;
+/// Trigrams shared by more blocks than this are ignored when looking for
+/// candidates (they say nothing about which blocks repeat each other).
+const MAX_POSTINGS: usize = 64;
+
+/// Hashes of the normalised words of a passage: lowercase letters only,
+/// digits and punctuation dropped, CJK characters one word each.
+fn word_hashes(text: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut cur = FxHasher::default();
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            if crate::score::stopwords::is_cjk(c) {
+                if in_word {
+                    out.push(std::mem::take(&mut cur).finish());
+                    in_word = false;
+                }
+                let mut h = FxHasher::default();
+                c.hash(&mut h);
+                out.push(h.finish());
+            } else {
+                for l in c.to_lowercase() {
+                    l.hash(&mut cur);
+                }
+                in_word = true;
+            }
+        } else if c.is_numeric() || c == '\'' || c == '’' {
+            // digits and apostrophes vanish inside words
+        } else if in_word {
+            out.push(std::mem::take(&mut cur).finish());
+            in_word = false;
+        }
+    }
+    if in_word {
+        out.push(cur.finish());
+    }
+    out
+}
+
+fn trigrams(words: &[u64]) -> Vec<u64> {
+    let mut v: Vec<u64> = words
+        .windows(3)
+        .map(|w| {
+            let mut h = FxHasher::default();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Edit similarity of two word sequences: 1 − Levenshtein distance (in
+/// words) / the longer length.
+// `&Vec` because strsim's generic Levenshtein wants `&T: IntoIterator`.
+#[allow(clippy::ptr_arg)]
+fn word_similarity(a: &Vec<u64>, b: &Vec<u64>) -> f32 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let d = strsim::generic_levenshtein(a, b);
+    1.0 - d as f32 / longest as f32
+}
+
+/// Finds the blocks to merge away among those `keep` marks as content.
+pub fn find_merges(page: &Page, keep: &[bool], opts: &MergeOptions) -> Vec<Merge> {
+    let n = page.blocks.len();
+    let mut grams: Vec<Vec<u64>> = vec![Vec::new(); n];
+    let mut norm: Vec<Vec<u64>> = vec![Vec::new(); n];
+    let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (i, b) in page.blocks.iter().enumerate() {
+        if !keep[i] || b.is_title || matches!(b.kind, BlockKind::Code | BlockKind::Table) {
+            continue;
+        }
+        let w = word_hashes(&b.text);
+        if w.len() < MIN_WORDS {
+            continue;
+        }
+        grams[i] = trigrams(&w);
+        norm[i] = w;
+        for &g in &grams[i] {
+            index.entry(g).or_default().push(i as u32);
+        }
+    }
+    // Candidate pairs: blocks sharing at least half of the smaller one's trigrams.
+    let mut shared: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    for postings in index.values() {
+        if postings.len() < 2 || postings.len() > MAX_POSTINGS {
+            continue;
+        }
+        for (k, &a) in postings.iter().enumerate() {
+            for &b in &postings[k + 1..] {
+                if a != b {
+                    *shared.entry((a.min(b), a.max(b))).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    let content_around = |i: usize| -> usize {
+        let lo = i.saturating_sub(2);
+        let hi = (i + 3).min(n);
+        (lo..hi).filter(|&k| k != i && keep[k]).count()
+    };
+    let mut pairs: Vec<(f32, usize, usize, MergeKind)> = Vec::new();
+    let mut pair_list: Vec<_> = shared.into_iter().collect();
+    pair_list.sort_unstable();
+    for ((a, b), count) in pair_list {
+        let (a, b) = (a as usize, b as usize);
+        let (short, long) = if grams[a].len() <= grams[b].len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let containment = count as f32 / grams[short].len().max(1) as f32;
+        if containment < opts.threshold.min(0.99) * 0.9 {
+            continue;
+        }
+        let similar_size = grams[short].len() * 100 >= grams[long].len() * 85;
+        if similar_size {
+            let sim = word_similarity(&norm[a], &norm[b]);
+            if sim >= opts.threshold {
+                // Keep the copy in the body's flow; on a tie, the first.
+                let (drop, stay) = if content_around(a) > content_around(b) {
+                    (b, a)
+                } else if content_around(b) > content_around(a) {
+                    (a, b)
+                } else {
+                    (a.max(b), a.min(b))
+                };
+                pairs.push((sim, drop, stay, MergeKind::Repeat));
+                continue;
+            }
+        }
+        if containment >= opts.threshold && !similar_size {
+            pairs.push((containment, short, long, MergeKind::Contained));
+        }
+    }
+    // Strongest first; never drop a block that another merge keeps, nor
+    // keep a block that was dropped.
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut dropped = vec![false; n];
+    let mut kept_as_ref = vec![false; n];
+    let mut merges = Vec::new();
+    for (sim, drop, stay, kind) in pairs {
+        if dropped[drop] || dropped[stay] || kept_as_ref[drop] {
+            continue;
+        }
+        dropped[drop] = true;
+        kept_as_ref[stay] = true;
+        merges.push(Merge {
+            dropped: drop,
+            of: vec![stay],
+            similarity: (sim * 1000.0).round() / 1000.0,
+            kind,
+        });
+    }
+    merges.sort_by_key(|m| m.dropped);
+    merges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::html;
+
+    fn merges_of(src: &str) -> (Page, Vec<Merge>) {
+        let page = html::segment(src);
+        let keep = vec![true; page.blocks.len()];
+        let m = find_merges(&page, &keep, &MergeOptions::default());
+        (page, m)
+    }
+
+    const P1: &str = "The council voted on Tuesday to expand the bus network with three new routes to the hospital.";
+    const P2: &str = "Residents had asked for better connections for years, and the plan was approved without debate.";
+    const P3: &str = "Work on the new stops starts in spring and the first buses should run before the end of summer.";
+
+    #[test]
+    fn a_verbatim_repeat_is_merged_into_the_body_copy() {
+        let src = format!(
+            "<aside><p>{P2}</p></aside><article><p>{P1}</p><p>{}</p><p>{P3}</p></article>",
+            P2.to_uppercase().replace(',', "")
+        );
+        let (_, m) = merges_of(&src);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].kind, MergeKind::Repeat);
+        assert_eq!(m[0].dropped, 0, "the copy outside the flow goes");
+        assert_eq!(m[0].of, vec![2]);
+    }
+
+    #[test]
+    fn a_pull_quote_inside_a_paragraph_is_contained() {
+        let quote = "Residents had asked for better connections for years";
+        let src = format!("<p>{P1}</p><blockquote>“{quote}”</blockquote><p>{P2} {P3}</p>");
+        let (_, m) = merges_of(&src);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].kind, MergeKind::Contained);
+        assert_eq!(m[0].dropped, 1);
+        assert_eq!(m[0].of, vec![2]);
+    }
+
+    #[test]
+    fn distinct_paragraphs_on_one_topic_are_kept() {
+        let src = format!(
+            "<p>{P1}</p><p>The council voted on Tuesday to close two libraries in the northern suburbs.</p><p>{P3}</p>"
+        );
+        let (_, m) = merges_of(&src);
+        assert!(m.is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn short_lines_and_code_are_never_merged() {
+        let code = "fn main() { println!(\"hello world from the example program here\"); }";
+        let src = format!("<p>Reply</p><p>Reply</p><pre>{code}</pre><pre>{code}</pre>");
+        let (_, m) = merges_of(&src);
+        assert!(m.is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn digits_and_punctuation_do_not_hide_a_repeat() {
+        let a =
+            "In 2023 the company sold 1,200 cars, up from 900 the year before, its report says.";
+        let b =
+            "In 2024 the company sold 1200 cars - up from 950 the year before - its report says";
+        let (_, m) = merges_of(&format!("<p>{a}</p><p>{P1}</p><p>{b}</p>"));
+        assert_eq!(m.len(), 1, "{m:?}");
+    }
+}
