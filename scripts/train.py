@@ -234,7 +234,7 @@ def main():
         with open(args.oof, "w", encoding="utf-8") as fh:
             json.dump({p["dataset"] + "/" + p["id"]: [round(float(x), 3) for x in pr]
                        for p, pr in zip(pages, probs)}, fh)
-    for th in (0.4, 0.5, 0.6) if args.folds else ():
+    for th in (0.4, 0.45, 0.5, 0.6) if args.folds else ():
         res = evaluate(pages, [pr > th for pr in probs])
         print(f"stage1@{th:.2f}", fmt(res))
     if args.stages == 2 and args.folds:

@@ -8,6 +8,7 @@
 //! | read | [`read`] | paths, stdin → [`read::RawDoc`] bytes → decoded text |
 //! | segment | [`segment`] | text → [`segment::Page`] of blocks |
 //! | score | [`score`] | page → a [`score::Judgement`] per block |
+//! | merge | [`merge`] | scored page → near-duplicate passages merged away |
 //! | write | [`write`] | cleaned documents → text / markdown / JSON / JSONL |
 //!
 //! [`pipeline`] runs them over many documents in parallel, in input order.

@@ -166,10 +166,49 @@ fn json_lists_every_block_with_verdict_score_and_reasons() {
     // The text is exactly the content blocks, in order.
     let kept: Vec<&str> = blocks
         .iter()
-        .filter(|b| b["verdict"] == "content")
+        .filter(|b| b["verdict"] == "content" && b.get("is_title").is_none())
         .map(|b| b["text"].as_str().unwrap())
         .collect();
+    assert!(
+        blocks
+            .iter()
+            .all(|b| ["content", "junk", "duplicate"].contains(&b["verdict"].as_str().unwrap()))
+    );
+    assert_eq!(
+        blocks
+            .iter()
+            .filter(|b| b.get("is_title").is_some())
+            .count(),
+        1
+    );
     assert_eq!(doc["text"].as_str().unwrap(), kept.join("\n\n"));
+}
+
+#[test]
+fn merges_are_listed_and_can_be_turned_off() {
+    let forum = samples().join("forum-thread.html");
+    let doc = stdout_json(&run(&["-f", "json", forum.to_str().unwrap()]));
+    let merges = doc["merges"].as_array().unwrap();
+    assert!(!merges.is_empty(), "the quoted post is merged");
+    let blocks = doc["blocks"].as_array().unwrap();
+    for m in merges {
+        let dropped = m["dropped"].as_u64().unwrap() as usize;
+        assert_eq!(blocks[dropped]["verdict"], "duplicate");
+        assert!(m["kind"] == "repeat" || m["kind"] == "contained");
+        assert!(m["similarity"].as_f64().unwrap() >= 0.9);
+        for of in m["of"].as_array().unwrap() {
+            assert_eq!(blocks[of.as_u64().unwrap() as usize]["verdict"], "content");
+        }
+    }
+    let off = stdout_json(&run(&["-f", "json", "--no-merge", forum.to_str().unwrap()]));
+    assert!(off["merges"].as_array().unwrap().is_empty());
+    assert!(off["text"].as_str().unwrap().len() > doc["text"].as_str().unwrap().len());
+    assert_eq!(
+        run(&["--merge-threshold", "1.5", forum.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]

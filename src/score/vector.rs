@@ -148,6 +148,25 @@ pub const FEATURE_NAMES: &[&str] = &[
     "in_body_run",
     "after_body_run",
     "body_run_share",
+    // what the page says it is (og:type, JSON-LD @type, URL path)
+    "og_article",
+    "og_product",
+    "og_website",
+    "ld_article",
+    "ld_product",
+    "ld_list",
+    "ld_forum",
+    "ld_docs",
+    "ld_org",
+    "ld_faq",
+    "url_article",
+    "url_product",
+    "url_list",
+    "url_forum",
+    "url_docs",
+    "url_service",
+    "url_depth",
+    "url_numeric",
 ];
 
 /// Number of columns.
@@ -183,6 +202,141 @@ fn has_year(text: &str) -> bool {
             && (i == 0 || !b[i - 1].is_ascii_digit())
             && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
     })
+}
+
+/// Page-kind hints from metadata, as feature values (see the `og_*`, `ld_*`
+/// and `url_*` columns).
+fn page_kind(meta: &crate::segment::PageMeta) -> [f32; 18] {
+    let og = meta.og_type.as_deref().unwrap_or("");
+    let mut ld = [false; 7];
+    for t in &meta.ld_types {
+        let t = t.rsplit(['/', ':']).next().unwrap_or(t);
+        let k = match t {
+            "Article"
+            | "NewsArticle"
+            | "BlogPosting"
+            | "Report"
+            | "ScholarlyArticle"
+            | "LiveBlogPosting"
+            | "OpinionNewsArticle"
+            | "AnalysisNewsArticle"
+            | "Blog" => 0,
+            "Product" | "Offer" | "AggregateOffer" | "ProductGroup" | "IndividualProduct" => 1,
+            "ItemList" | "CollectionPage" | "SearchResultsPage" | "OfferCatalog" => 2,
+            "DiscussionForumPosting"
+            | "QAPage"
+            | "Question"
+            | "Answer"
+            | "Comment"
+            | "SocialMediaPosting" => 3,
+            "TechArticle" | "APIReference" | "HowTo" | "Course" => 4,
+            "Organization"
+            | "LocalBusiness"
+            | "Service"
+            | "ProfessionalService"
+            | "Corporation"
+            | "MedicalBusiness"
+            | "EducationalOrganization" => 5,
+            "FAQPage" => 6,
+            _ => continue,
+        };
+        ld[k] = true;
+    }
+    let path = meta
+        .url
+        .as_deref()
+        .map(|u| {
+            let u = u.split(['?', '#']).next().unwrap_or("");
+            let u = u.split_once("://").map_or(u, |(_, rest)| rest);
+            u.split_once('/').map_or("", |(_, p)| p)
+        })
+        .unwrap_or("");
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|x| !x.is_empty())
+        .map(|x| x.to_ascii_lowercase())
+        .collect();
+    let has = |words: &[&str]| segments.iter().any(|s| words.contains(&s.as_str()));
+    let year = segments.iter().any(|s| {
+        s.len() == 4
+            && (s.starts_with("19") || s.starts_with("20"))
+            && s.bytes().all(|b| b.is_ascii_digit())
+    });
+    let numeric = segments
+        .iter()
+        .any(|s| s.len() >= 3 && s.bytes().all(|b| b.is_ascii_digit()));
+    let b = |x: bool| x as u8 as f32;
+    [
+        b(og.contains("article")),
+        b(og.contains("product")),
+        b(og == "website"),
+        b(ld[0]),
+        b(ld[1]),
+        b(ld[2]),
+        b(ld[3]),
+        b(ld[4]),
+        b(ld[5]),
+        b(ld[6]),
+        b(year
+            || has(&[
+                "blog", "news", "article", "articles", "post", "posts", "story", "stories",
+            ])),
+        b(has(&[
+            "product", "products", "p", "dp", "item", "items", "pr",
+        ])),
+        b(has(&[
+            "collections",
+            "collection",
+            "category",
+            "categories",
+            "c",
+            "shop",
+            "tag",
+            "tags",
+            "search",
+            "archive",
+            "list",
+        ])),
+        b(has(&[
+            "forum",
+            "forums",
+            "thread",
+            "threads",
+            "t",
+            "topic",
+            "topics",
+            "community",
+            "questions",
+            "discussion",
+            "discussions",
+            "r",
+        ])),
+        b(has(&[
+            "docs",
+            "doc",
+            "documentation",
+            "api",
+            "reference",
+            "guide",
+            "guides",
+            "manual",
+            "wiki",
+            "learn",
+            "tutorial",
+            "tutorials",
+        ])),
+        b(has(&[
+            "services",
+            "service",
+            "pricing",
+            "about",
+            "solutions",
+            "features",
+            "contact",
+        ])),
+        segments.len().min(10) as f32,
+        b(numeric),
+    ]
 }
 
 struct NodeAgg {
@@ -254,6 +408,7 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         .map(|t| page.ancestors(page.blocks[t].node).take(6).collect())
         .unwrap_or_default();
     let page_chars = agg.first().map_or(0.0, |g| g.chars).max(1.0);
+    let kind = page_kind(&page.meta);
     // Prose: blocks that read as running text.
     let is_prose: Vec<bool> = an
         .feats
@@ -526,6 +681,9 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
             0.0
         });
         put(run_chars / prose_total);
+        for x in kind {
+            put(x);
+        }
         debug_assert_eq!(k, N_FEATURES);
         out.push(v);
     }
@@ -672,5 +830,28 @@ mod tests {
         assert!(has_year("Published 12 March 2024"));
         assert!(!has_year("Order 120245"));
         assert!(!has_year("No digits"));
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+    use crate::segment::PageMeta;
+
+    #[test]
+    fn page_kind_reads_url_og_and_json_ld() {
+        let meta = PageMeta {
+            og_type: Some("product".into()),
+            url: Some("https://shop.example.com/products/blue-socks?x=1".into()),
+            ld_types: vec!["Product".into(), "BreadcrumbList".into()],
+        };
+        let k = page_kind(&meta);
+        assert_eq!(k[1], 1.0, "og product");
+        assert_eq!(k[4], 1.0, "ld product");
+        assert_eq!(k[11], 1.0, "url product");
+        assert_eq!(k[10], 0.0, "not an article url");
+        assert_eq!(k[16], 2.0, "two path segments");
+        let none = page_kind(&PageMeta::default());
+        assert!(none.iter().all(|&x| x == 0.0));
     }
 }

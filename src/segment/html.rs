@@ -100,6 +100,9 @@ struct Attrs<'a> {
     hint_values: [Option<&'a str>; 3],
     content: Option<&'a str>,
     property: Option<&'a str>,
+    href_value: Option<&'a str>,
+    rel: Option<&'a str>,
+    kind: Option<&'a str>,
     lang: Option<&'a str>,
 }
 
@@ -115,7 +118,12 @@ fn read_attrs(el: &scraper::node::Element) -> Attrs<'_> {
             "id" => a.hint_values[1] = Some(v),
             "itemprop" => a.hint_values[2] = Some(v),
             "role" => a.role = Some(v),
-            "href" => a.href = true,
+            "href" => {
+                a.href = true;
+                a.href_value = Some(v);
+            }
+            "rel" => a.rel = Some(v),
+            "type" => a.kind = Some(v),
             "hidden" => a.hidden = true,
             "aria-hidden" => a.aria_hidden |= v.trim().eq_ignore_ascii_case("true"),
             "style" => a.hidden |= style_hides(v),
@@ -325,10 +333,26 @@ impl<'a> Walker<'a> {
                         self.title_tag = Some(t);
                     }
                 }
+                "link" => {
+                    let a = read_attrs(el);
+                    if a.rel
+                        .is_some_and(|r| r.trim().eq_ignore_ascii_case("canonical"))
+                        && let Some(h) = a.href_value
+                    {
+                        self.page.meta.url = Some(h.trim().to_string());
+                    }
+                }
+                "script" => self.read_ld_json(node),
                 "meta" => {
                     let a = read_attrs(el);
                     if let (Some(p), Some(c)) = (a.property, a.content) {
                         let p = p.trim();
+                        if p.eq_ignore_ascii_case("og:type") {
+                            self.page.meta.og_type = Some(c.trim().to_ascii_lowercase());
+                        }
+                        if p.eq_ignore_ascii_case("og:url") && self.page.meta.url.is_none() {
+                            self.page.meta.url = Some(c.trim().to_string());
+                        }
                         if (p.eq_ignore_ascii_case("og:title")
                             || (p.eq_ignore_ascii_case("twitter:title") && self.og_title.is_none()))
                             && !c.trim().is_empty()
@@ -339,6 +363,22 @@ impl<'a> Walker<'a> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Collects the `@type` values of a JSON-LD script.
+    fn read_ld_json(&mut self, script: NodeRef<'a, DomNode>) {
+        let Some(el) = script.value().as_element() else {
+            return;
+        };
+        if !read_attrs(el)
+            .kind
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        {
+            return;
+        }
+        for text in script.children().filter_map(|n| n.value().as_text()) {
+            collect_ld_types(text, &mut self.page.meta.ld_types);
         }
     }
 
@@ -384,6 +424,9 @@ impl<'a> Walker<'a> {
                         }
                     }
                     let attrs = read_attrs(el);
+                    if tag == "script" {
+                        self.read_ld_json(node);
+                    }
                     let hidden = attrs.aria_hidden || (attrs.hidden && !self.keep_soft_hidden);
                     if class == Class::Skip || (hidden && !matches!(tag, "html" | "body")) {
                         next = node.next_sibling();
@@ -669,6 +712,42 @@ fn is_data_table(table: NodeRef<'_, DomNode>) -> bool {
     rows >= 1 && cells >= 2 && blocks <= cells && avg_cell < 400
 }
 
+/// Appends the `"@type"` values found in a JSON-LD text (strings or arrays
+/// of strings) to `out`, at most 64 in all.
+fn collect_ld_types(json: &str, out: &mut Vec<String>) {
+    let mut rest = json;
+    while out.len() < 64 {
+        let Some(at) = rest.find("\"@type\"") else {
+            return;
+        };
+        rest = &rest[at + 7..];
+        let value = rest
+            .trim_start()
+            .strip_prefix(':')
+            .unwrap_or("")
+            .trim_start();
+        let (inner, is_array) = match value.strip_prefix('[') {
+            Some(v) => (v, true),
+            None => (value, false),
+        };
+        let end = if is_array {
+            inner.find(']').unwrap_or(inner.len())
+        } else {
+            inner
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| c == '"')
+                .map_or(inner.len(), |(i, _)| i + 1)
+        };
+        for part in inner[..end].split(',') {
+            let t = part.trim().trim_matches('"').trim();
+            if !t.is_empty() && t.len() < 64 && out.len() < 64 {
+                out.push(t.to_string());
+            }
+        }
+    }
+}
+
 fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -893,6 +972,34 @@ mod tests {
             .ancestors(b.node)
             .any(|n| p.nodes[n as usize].hints & Hint::Sidebar.bit() != 0);
         assert!(has_sidebar);
+    }
+
+    #[test]
+    fn page_metadata_is_read() {
+        let p = segment(
+            "<html><head><meta property=\"og:type\" content=\"Article\">\
+             <link rel=\"canonical\" href=\"https://example.com/news/2024/story\">\
+             <script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"author\": {\"@type\":[\"Person\", \"Thing\"]}}</script>\
+             </head><body><p>x</p><script type=\"application/ld+json\">{\"@type\":\"BreadcrumbList\"}</script></body></html>",
+        );
+        assert_eq!(p.meta.og_type.as_deref(), Some("article"));
+        assert_eq!(
+            p.meta.url.as_deref(),
+            Some("https://example.com/news/2024/story")
+        );
+        assert_eq!(
+            p.meta.ld_types,
+            ["NewsArticle", "Person", "Thing", "BreadcrumbList"]
+        );
+    }
+
+    #[test]
+    fn broken_json_ld_is_harmless() {
+        let mut out = Vec::new();
+        collect_ld_types("{\"@type\"", &mut out);
+        collect_ld_types("{\"@type\": [\"A\"", &mut out);
+        collect_ld_types("\"@type\":\"é", &mut out);
+        assert_eq!(out, ["A", "é"]);
     }
 
     #[test]

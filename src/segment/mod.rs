@@ -147,6 +147,21 @@ pub struct Page {
     pub lang: Option<String>,
     /// True when the page came from HTML, false for plain text.
     pub is_html: bool,
+    /// What the page says about itself in metadata.
+    pub meta: PageMeta,
+}
+
+/// What a page says about itself: `og:type`, its canonical URL, and the
+/// schema.org types of its JSON-LD blocks. Scoring reads them as hints of the
+/// page's kind (article, product, listing, forum, docs …).
+#[derive(Debug, Clone, Default)]
+pub struct PageMeta {
+    /// `og:type`, lowercase.
+    pub og_type: Option<String>,
+    /// `<link rel=canonical>` or `og:url`.
+    pub url: Option<String>,
+    /// `@type` values found in `<script type="application/ld+json">`.
+    pub ld_types: Vec<String>,
 }
 
 impl Page {

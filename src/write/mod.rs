@@ -4,7 +4,9 @@
 //! pipeline writes the strings in input order. The JSONL record is a
 //! contract other tools rely on: `id`, `source`, `title` (string or null) and
 //! `text` (content paragraphs separated by one blank line, title left out);
-//! JSON adds `blocks` with every block's text, kind, verdict, score and reasons.
+//! JSON adds `blocks` with every block's text, kind, verdict (content, junk
+//! or duplicate), score and reasons — the block that carries the title is
+//! marked `"is_title": true` and is not repeated in `text` — and `merges`.
 
 use crate::Cleaned;
 use crate::score::Verdict;
@@ -38,13 +40,17 @@ pub fn json_record(doc: &Cleaned, with_blocks: bool) -> Value {
             .iter()
             .zip(&doc.judgements)
             .map(|(b, j)| {
-                json!({
+                let mut block = json!({
                     "text": b.text,
                     "kind": b.kind.name(),
-                    "verdict": if b.is_title { "title" } else { j.verdict.name() },
+                    "verdict": j.verdict.name(),
                     "score": (j.score * 100.0).round() / 100.0,
                     "reasons": j.reasons,
-                })
+                });
+                if b.is_title {
+                    block["is_title"] = json!(true);
+                }
+                block
             })
             .collect();
         obj.insert("blocks".into(), Value::Array(blocks));
