@@ -1,7 +1,8 @@
 //! The `dechaff` binary: glue between the command line and the library.
 //!
 //! Exit codes: 0 when every document was cleaned; 1 when some failed (each
-//! reported on stderr, the rest still written); 2 for usage errors.
+//! reported on stderr, the rest still written); 2 for usage errors; 130 when
+//! interrupted (no output file is left half-written).
 
 mod cli;
 
@@ -10,6 +11,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // Interrupted (SIGINT/SIGTERM/SIGHUP): drop half-written temporary
+    // outputs; the target files were never touched.
+    let _ = ctrlc::set_handler(|| {
+        dechaff::pipeline::remove_pending_outputs();
+        std::process::exit(130);
+    });
     let config = cli.into_config();
     let result = dechaff::pipeline::run(&config, |e| eprintln!("dechaff: {e}"));
     match result {

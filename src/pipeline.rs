@@ -105,6 +105,23 @@ fn process(source: &Source, config: &Config, multi: bool) -> Result<String, Erro
     Ok(render(&doc, config, multi))
 }
 
+/// Temporary output files being written, so an interrupted run can remove
+/// them (see [`remove_pending_outputs`]).
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the temporary files of outputs still being written. Call it from
+/// a signal handler before exiting: the target files are untouched (they
+/// are only ever replaced whole), and no temporary file is left behind.
+pub fn remove_pending_outputs() {
+    for path in pending().drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
 /// Where output goes: stdout, or a temporary file renamed on success.
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
@@ -128,6 +145,7 @@ impl Sink {
                         path: path.clone(),
                         source: e,
                     })?;
+                pending().push(tmp.path().to_path_buf());
                 Ok(Sink::File(std::io::BufWriter::new(tmp), path.clone()))
             }
         }
@@ -151,11 +169,13 @@ impl Sink {
                     path: path.clone(),
                     source: e.into_error(),
                 })?;
-                tmp.persist(&path).map_err(|e| Error::Io {
+                let tmp_path = tmp.path().to_path_buf();
+                let result = tmp.persist(&path).map(|_| ()).map_err(|e| Error::Io {
                     path: path.clone(),
                     source: e.error,
-                })?;
-                Ok(())
+                });
+                pending().retain(|p| p != &tmp_path);
+                result
             }
         }
     }

@@ -334,6 +334,66 @@ fn output_file_is_written_whole_and_inputs_untouched() {
 }
 
 #[test]
+fn interrupted_run_leaves_the_old_output_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.txt");
+    std::fs::write(&target, "old output\n").unwrap();
+    // Reading stdin that never ends keeps the run in progress.
+    let mut child = bin()
+        .args(["-o", target.to_str().unwrap(), "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _stdin = child.stdin.take();
+    // Wait until the temporary output exists, then interrupt.
+    let started = std::time::Instant::now();
+    let has_temp = || {
+        std::fs::read_dir(dir.path()).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".dechaff-")
+        })
+    };
+    while !has_temp() && started.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(has_temp(), "the run writes through a temporary file");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old output\n");
+    assert!(!has_temp(), "temporary output removed");
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    let mut child = bin()
+        .args([
+            "-f",
+            "jsonl",
+            samples().to_str().unwrap(),
+            samples().to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn output_is_the_same_for_any_number_of_jobs() {
     let one = run(&["-f", "jsonl", "-j", "1", samples().to_str().unwrap()]);
     let two = run(&["-f", "jsonl", "-j", "2", samples().to_str().unwrap()]);
