@@ -155,6 +155,7 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
                     match m.kind {
                         merge::MergeKind::Repeat => "repeat",
                         merge::MergeKind::Contained => "contained in",
+                        merge::MergeKind::Restatement => "restates",
                     },
                     of.join(", "),
                     m.similarity

@@ -60,6 +60,38 @@ fn seed_keeps_title_and_body_and_drops_boilerplate() {
         let junk = junk.as_str().unwrap().trim();
         assert!(!text.contains(junk), "boilerplate leaked: {junk}");
     }
+    // Exactly the body: the summary is merged away as restatements.
+    let body_text: Vec<&str> = body.iter().map(|p| p.as_str().unwrap()).collect();
+    assert_eq!(text, body_text.join("\n\n"));
+    let blocks = doc["blocks"].as_array().unwrap();
+    let merges = doc["merges"].as_array().unwrap();
+    let summaries = gold["summary_restating_body"].as_array().unwrap();
+    assert_eq!(merges.len(), summaries.len());
+    for (m, s) in merges.iter().zip(summaries) {
+        assert_eq!(m["kind"], "restatement");
+        let dropped = &blocks[m["dropped"].as_u64().unwrap() as usize];
+        assert_eq!(dropped["text"], s["summary"]);
+        assert_eq!(dropped["verdict"], "duplicate");
+        // It points at body paragraphs, most of them the ones the gold names.
+        let of: Vec<&str> = m["of"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                blocks[i.as_u64().unwrap() as usize]["text"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert!(of.iter().all(|t| body_text.contains(t)));
+        let named: Vec<&str> = s["restates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(of.iter().any(|t| named.contains(t)), "{of:?}");
+    }
 }
 
 #[test]

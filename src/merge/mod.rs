@@ -15,7 +15,15 @@
 //! work grows with the number of shared trigrams, not with the square of the
 //! number of blocks. Code and tables are never merged. The copy that stays is
 //! the one in the body's flow (more content around it); on a tie, the first.
+//!
+//! - **restatement**: a lead summary, "key points" list or standfirst whose
+//!   sentences each paraphrase sentences of the body ([`restate`]); the body
+//!   stays, the summary leaves. `--merge-threshold` tunes repeats and
+//!   containment; the restatement test has fixed, documented thresholds.
 
+pub mod restate;
+
+use crate::score::stopwords;
 use crate::segment::{BlockKind, Page};
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
@@ -29,6 +37,8 @@ pub enum MergeKind {
     Repeat,
     /// The passage occurs inside a longer one.
     Contained,
+    /// A lead summary (or key points) whose sentences paraphrase the body.
+    Restatement,
 }
 
 /// One merge: `dropped` leaves the text because it repeats `of`.
@@ -38,8 +48,9 @@ pub struct Merge {
     pub dropped: usize,
     /// Indices of the block(s) it duplicates.
     pub of: Vec<usize>,
-    /// Similarity in 0–1 (edit similarity for repeats, trigram containment otherwise).
-    pub similarity: f32,
+    /// Similarity in 0–1, three decimals: edit similarity for repeats,
+    /// trigram containment for contained passages, alignment for restatements.
+    pub similarity: f64,
     /// The kind of duplication.
     pub kind: MergeKind,
 }
@@ -214,12 +225,60 @@ pub fn find_merges(page: &Page, keep: &[bool], opts: &MergeOptions) -> Vec<Merge
         merges.push(Merge {
             dropped: drop,
             of: vec![stay],
-            similarity: (sim * 1000.0).round() / 1000.0,
+            similarity: (sim as f64 * 1000.0).round() / 1000.0,
             kind,
         });
     }
+    merges.extend(restatements(page, keep, &dropped));
     merges.sort_by_key(|m| m.dropped);
     merges
+}
+
+/// Finds a lead summary among the content blocks left after the repeats
+/// (see [`restate`]).
+fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
+    let content = |i: usize| keep[i] && !dropped[i] && !page.blocks[i].is_title;
+    let Some(lang) = stopwords::guess_language(
+        (0..page.blocks.len())
+            .filter(|&i| content(i))
+            .map(|i| page.blocks[i].text.as_str()),
+    ) else {
+        return Vec::new();
+    };
+    if lang.per_character() {
+        return Vec::new();
+    }
+    let paras: Vec<restate::Para> = (0..page.blocks.len())
+        .filter(|&i| {
+            content(i)
+                && matches!(
+                    page.blocks[i].kind,
+                    BlockKind::Paragraph
+                        | BlockKind::Text
+                        | BlockKind::ListItem
+                        | BlockKind::Quote
+                        | BlockKind::Line
+                        | BlockKind::Definition
+                )
+        })
+        .filter_map(|i| {
+            let words = page.blocks[i].text.split_whitespace().count();
+            (words >= MIN_WORDS).then(|| restate::Para {
+                block: i,
+                words,
+                sentences: restate::sentences(&page.blocks[i].text, lang),
+            })
+        })
+        .collect();
+    restate::lead_summary(&paras)
+        .into_iter()
+        .map(|(p, score, sources)| Merge {
+            dropped: paras[p].block,
+            of: sources.iter().map(|&s| paras[s].block).collect(),
+            similarity: (score as f64 * 1000.0).round() / 1000.0,
+            kind: MergeKind::Restatement,
+        })
+        .collect()
 }
 
 #[cfg(test)]

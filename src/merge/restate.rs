@@ -1,0 +1,251 @@
+//! Restatements: a lead summary whose sentences paraphrase the body.
+//!
+//! Takes the page's content paragraphs in order and finds a leading run of
+//! them (a machine-written summary, a "key points" list, a standfirst) that
+//! says again what the rest of the page says. Each sentence of a candidate is
+//! aligned with the two body sentences that share the most of its content
+//! words (stopwords dropped, words cut to five letters as a light stemmer,
+//! weighted by how rare they are on the page); the paragraph's score is the
+//! share of its weighted words those sentences contain. A run is a summary
+//! when every paragraph of it aligns well, it aligns clearly better than the
+//! paragraphs after it, its sentences draw on paragraphs spread across the
+//! body, and the body is at least twice as long. Candidate sentences are
+//! found through an inverted index, so the cost grows with shared words.
+
+use crate::score::stopwords::{Lang, is_stopword};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use std::hash::{Hash, Hasher};
+
+/// A paragraph considered for alignment: its block index and sentences,
+/// each a set of hashed content-word stems.
+#[derive(Debug)]
+pub struct Para {
+    /// Index of the block in the page.
+    pub block: usize,
+    /// Word count.
+    pub words: usize,
+    /// Sentences as sets of stem hashes.
+    pub sentences: Vec<Vec<u64>>,
+}
+
+/// Words of at least this many letters count as content words.
+const MIN_WORD_LETTERS: usize = 3;
+/// Stems are the first letters of a word (a light, language-neutral stemmer:
+/// "election"/"elections", "denied"/"denies").
+const STEM_LETTERS: usize = 5;
+/// Longest summary considered, in paragraphs.
+const MAX_RUN: usize = 6;
+/// Every paragraph of a summary aligns at least this well.
+const MIN_EACH: f32 = 0.45;
+/// A summary aligns this well on average.
+const MIN_MEAN: f32 = 0.55;
+/// A summary aligns this much better than the paragraphs right after it.
+const MIN_CONTRAST: f32 = 0.15;
+/// A summary draws on at least this share of the body's paragraphs.
+const MIN_SPREAD: f32 = 0.3;
+
+fn stem_hash(word: &str) -> u64 {
+    let mut h = FxHasher::default();
+    for c in word.chars().take(STEM_LETTERS) {
+        c.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Splits text into sentences of content-word stems.
+pub fn sentences(text: &str, lang: Lang) -> Vec<Vec<u64>> {
+    let mut out = Vec::new();
+    let mut cur: Vec<u64> = Vec::new();
+    let mut words_in_sentence = 0usize;
+    let mut word = String::new();
+    let flush_word = |word: &mut String, cur: &mut Vec<u64>, n: &mut usize| {
+        if word.is_empty() {
+            return;
+        }
+        *n += 1;
+        if word.chars().count() >= MIN_WORD_LETTERS && !is_stopword(word, lang) {
+            cur.push(stem_hash(word));
+        }
+        word.clear();
+    };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphabetic() {
+            word.extend(c.to_lowercase());
+            continue;
+        }
+        flush_word(&mut word, &mut cur, &mut words_in_sentence);
+        let ends = matches!(c, '.' | '!' | '?')
+            && chars
+                .peek()
+                .is_none_or(|n| n.is_whitespace() || matches!(n, '"' | '”' | '’' | '\''));
+        if ends && words_in_sentence >= 4 {
+            cur.sort_unstable();
+            cur.dedup();
+            out.push(std::mem::take(&mut cur));
+            words_in_sentence = 0;
+        }
+    }
+    flush_word(&mut word, &mut cur, &mut words_in_sentence);
+    if !cur.is_empty() || out.is_empty() {
+        cur.sort_unstable();
+        cur.dedup();
+        if words_in_sentence >= 4 || out.is_empty() {
+            out.push(cur);
+        } else if let Some(last) = out.last_mut() {
+            last.extend(cur);
+            last.sort_unstable();
+            last.dedup();
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// How one paragraph aligns with the body: its score and the body
+/// paragraphs (indices into the paragraph list) its sentences drew on.
+struct Alignment {
+    score: f32,
+    sources: FxHashSet<usize>,
+}
+
+/// Aligns paragraphs `0..count` with the sentences of `paras[body_start..]`.
+fn align(paras: &[Para], body_start: usize, count: usize) -> Vec<Alignment> {
+    // The body's sentences, an inverted index over their stems, and the
+    // stems' document frequencies (per sentence).
+    let mut pool: Vec<(usize, &Vec<u64>)> = Vec::new();
+    for (j, p) in paras.iter().enumerate().skip(body_start) {
+        for s in &p.sentences {
+            pool.push((j, s));
+        }
+    }
+    let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (sid, (_, s)) in pool.iter().enumerate() {
+        for &w in s.iter() {
+            index.entry(w).or_default().push(sid as u32);
+        }
+    }
+    let n = pool.len() as f32;
+    let idf = |w: u64| -> f32 {
+        let df = index.get(&w).map_or(0, Vec::len) as f32;
+        ((n + 1.0) / (df + 0.5)).ln()
+    };
+    let mut out = Vec::with_capacity(count);
+    let mut gain: FxHashMap<u32, f32> = FxHashMap::default();
+    for (i, para) in paras.iter().enumerate().take(count) {
+        let mut scores = Vec::new();
+        let mut sources = FxHashSet::default();
+        for sentence in &para.sentences {
+            let total: f32 = sentence.iter().map(|&w| idf(w)).sum();
+            if total <= 0.0 {
+                continue;
+            }
+            gain.clear();
+            for &w in sentence {
+                let weight = idf(w);
+                for &sid in index.get(&w).map_or(&[][..], Vec::as_slice) {
+                    if pool[sid as usize].0 != i {
+                        *gain.entry(sid).or_insert(0.0) += weight;
+                    }
+                }
+            }
+            let mut ranked: Vec<(f32, u32)> = gain.iter().map(|(&s, &g)| (g, s)).collect();
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let top: Vec<u32> = ranked.iter().take(2).map(|&(_, s)| s).collect();
+            let covered: f32 = sentence
+                .iter()
+                .filter(|w| {
+                    top.iter()
+                        .any(|&s| pool[s as usize].1.binary_search(w).is_ok())
+                })
+                .map(|&w| idf(w))
+                .sum();
+            scores.push(covered / total);
+            // Report the best-aligned sentence's paragraph, and the second's
+            // when it aligns nearly as well.
+            for (rank, &(g, sid)) in ranked.iter().take(2).enumerate() {
+                if rank == 0 || g >= 0.6 * ranked[0].0 {
+                    sources.insert(pool[sid as usize].0);
+                }
+            }
+        }
+        let score = if scores.is_empty() {
+            0.0
+        } else {
+            scores.iter().sum::<f32>() / scores.len() as f32
+        };
+        out.push(Alignment { score, sources });
+    }
+    out
+}
+
+/// A leading run of paragraphs that restates the rest: for each paragraph
+/// of the run, its index, its alignment score and the paragraphs it draws on.
+pub fn lead_summary(paras: &[Para]) -> Vec<(usize, f32, Vec<usize>)> {
+    let n = paras.len();
+    let mut best: Vec<(usize, f32, Vec<usize>)> = Vec::new();
+    for k in 1..=MAX_RUN.min(n / 2) {
+        let run_words: usize = paras[..k].iter().map(|p| p.words).sum();
+        let body_words: usize = paras[k..].iter().map(|p| p.words).sum();
+        if body_words < 2 * run_words {
+            break;
+        }
+        let al = align(paras, k, (k + 3).min(n));
+        let run = &al[..k];
+        let next = &al[k..];
+        let mean = run.iter().map(|a| a.score).sum::<f32>() / k as f32;
+        let min = run.iter().map(|a| a.score).fold(f32::MAX, f32::min);
+        let next_mean = if next.is_empty() {
+            0.0
+        } else {
+            next.iter().map(|a| a.score).sum::<f32>() / next.len() as f32
+        };
+        let sources: FxHashSet<usize> =
+            run.iter().flat_map(|a| a.sources.iter().copied()).collect();
+        let spread_needed = (MIN_SPREAD * (n - k) as f32).max(3.0);
+        if min >= MIN_EACH
+            && mean >= MIN_MEAN
+            && mean - next_mean >= MIN_CONTRAST
+            && sources.len() as f32 >= spread_needed
+        {
+            best = run
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let mut s: Vec<usize> = a.sources.iter().copied().collect();
+                    s.sort_unstable();
+                    (i, a.score, s)
+                })
+                .collect();
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn en() -> Lang {
+        Lang::from_code("en").unwrap()
+    }
+
+    #[test]
+    fn sentences_split_on_final_punctuation() {
+        let s = sentences(
+            "The mayor resigned on Monday. Voters were surprised by the news!",
+            en(),
+        );
+        assert_eq!(s.len(), 2);
+        let one = sentences("Short. Text here", en());
+        assert_eq!(one.len(), 1, "fragments join their neighbours");
+    }
+
+    #[test]
+    fn stems_join_word_forms() {
+        let a = sentences("Officials denied the election claims today.", en());
+        let b = sentences("The official denies the elections claim again.", en());
+        let shared = a[0].iter().filter(|w| b[0].contains(w)).count();
+        assert!(shared >= 3, "{shared}");
+    }
+}
