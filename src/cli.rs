@@ -12,7 +12,8 @@ use std::path::PathBuf;
 #[command(name = "dechaff", version, about)]
 pub struct Cli {
     /// Files or directories to clean (directories recursively: .html, .htm,
-    /// .txt and the same with .gz); `-` or nothing reads stdin.
+    /// .txt and the same with .gz; JSONL shards .jsonl/.ndjson, plain, .gz or
+    /// .zst, one record per line); `-` or nothing reads stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -48,6 +49,22 @@ pub struct Cli {
     #[arg(long, value_name = "SIM", default_value_t = 0.9, value_parser = parse_unit)]
     pub merge_threshold: f32,
 
+    /// JSONL: the field holding HTML.
+    #[arg(long, value_name = "NAME", default_value = "html")]
+    pub html_field: String,
+
+    /// JSONL: the field holding plain text (used when a record has no HTML).
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+
+    /// JSONL: the field holding the document id.
+    #[arg(long, value_name = "NAME", default_value = "id")]
+    pub id_field: String,
+
+    /// JSONL: the field holding the URL.
+    #[arg(long, value_name = "NAME", default_value = "url")]
+    pub url_field: String,
+
     /// Skip documents larger than this many bytes (after decompression).
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     pub max_page_bytes: u64,
@@ -68,6 +85,12 @@ impl Cli {
             merge: (!self.no_merge).then_some(dechaff::merge::MergeOptions {
                 threshold: self.merge_threshold,
             }),
+            fields: dechaff::read::jsonl::Fields {
+                html: self.html_field,
+                text: self.text_field,
+                id: self.id_field,
+                url: self.url_field,
+            },
         }
     }
 }

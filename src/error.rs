@@ -37,6 +37,16 @@ pub enum Error {
         /// The cap in bytes.
         limit: u64,
     },
+    /// One record of a shard is bad (invalid JSON, no content field, too long).
+    #[error("{path}:{line}: {message}")]
+    Record {
+        /// The shard.
+        path: PathBuf,
+        /// The line (or record) number, from 1.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// The content is not text (an image, a PDF …).
     #[error("{path}: not text: {what}")]
     NotText {

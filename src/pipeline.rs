@@ -14,6 +14,11 @@ use crate::{Error, clean_raw};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Buffered JSONL lines are processed once they add up to this many bytes
+/// (or to 32 per worker), which bounds memory on large shards.
+const BATCH_BYTES: usize = 64 << 20;
 
 /// Everything a run needs, independent of the command line.
 #[derive(Debug, Clone)]
@@ -36,6 +41,8 @@ pub struct Config {
     pub max_page_bytes: u64,
     /// Merge near-duplicate passages (`None`: off).
     pub merge: Option<crate::merge::MergeOptions>,
+    /// Field names of JSONL records.
+    pub fields: read::jsonl::Fields,
 }
 
 impl Default for Config {
@@ -50,6 +57,7 @@ impl Default for Config {
             blocks: false,
             max_page_bytes: 64 << 20,
             merge: Some(crate::merge::MergeOptions::default()),
+            fields: read::jsonl::Fields::default(),
         }
     }
 }
@@ -94,15 +102,83 @@ fn render(doc: &crate::Cleaned, config: &Config, multi: bool) -> String {
     }
 }
 
-fn process(source: &Source, config: &Config, multi: bool) -> Result<String, Error> {
-    let raw = read::read_source(source, config.max_page_bytes)?;
-    let options = crate::Options {
+/// One unit of work: a whole file, or one line of a JSONL shard.
+enum Work {
+    File(Source),
+    Line {
+        shard: Arc<PathBuf>,
+        line_no: usize,
+        line: String,
+    },
+}
+
+impl Work {
+    fn size(&self) -> usize {
+        match self {
+            Work::File(_) => 0,
+            Work::Line { line, .. } => line.len(),
+        }
+    }
+}
+
+fn options(config: &Config) -> crate::Options {
+    crate::Options {
         input_kind: config.input_kind,
         explain: config.explain || config.blocks || config.format == Format::Json,
         merge: config.merge,
-    };
-    let doc = clean_raw(&raw, &options)?;
-    Ok(render(&doc, config, multi))
+    }
+}
+
+fn process(work: &Work, config: &Config, multi: bool) -> Result<String, Error> {
+    match work {
+        Work::File(source) => {
+            let raw = read::read_source(source, config.max_page_bytes)?;
+            let doc = clean_raw(&raw, &options(config))?;
+            Ok(render(&doc, config, multi))
+        }
+        Work::Line {
+            shard,
+            line_no,
+            line,
+        } => process_record(shard, *line_no, line, config, multi),
+    }
+}
+
+/// Cleans one JSONL record. JSONL output keeps every input field and adds
+/// (or replaces) `text` and `title`.
+fn process_record(
+    shard: &std::path::Path,
+    line_no: usize,
+    line: &str,
+    config: &Config,
+    multi: bool,
+) -> Result<String, Error> {
+    let record = read::jsonl::parse_record(shard, line_no, line, &config.fields)?;
+    let kind = config.input_kind.unwrap_or(if record.is_html {
+        InputKind::Html
+    } else {
+        InputKind::Text
+    });
+    let mut doc = crate::clean_str_with(&record.content, kind, &options(config));
+    doc.id = record.id;
+    doc.source = format!("{}:{line_no}", shard.display());
+    if config.format != Format::Jsonl || config.explain {
+        return Ok(render(&doc, config, multi));
+    }
+    let mut fields = record.fields;
+    fields.insert("title".into(), serde_json::json!(doc.title));
+    fields.insert("text".into(), serde_json::json!(doc.text()));
+    if config.blocks {
+        let extra = write::json_record(&doc, true);
+        for key in ["blocks", "merges"] {
+            if let Some(v) = extra.get(key) {
+                fields.insert(key.into(), v.clone());
+            }
+        }
+    }
+    let mut s = serde_json::Value::Object(fields).to_string();
+    s.push('\n');
+    Ok(s)
 }
 
 /// Temporary output files being written, so an interrupted run can remove
@@ -203,7 +279,10 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
             path: "-".into(),
             source: std::io::Error::other(e.to_string()),
         })?;
-    let multi = sources.len() > 1;
+    let multi = sources.len() > 1
+        || sources
+            .iter()
+            .any(|s| matches!(s, Source::File(p) if read::jsonl::is_jsonl(p)));
     let json_array = config.format == Format::Json && multi && !config.explain;
     let mut sink = Sink::open(&config.output)?;
     let out_err = |e: std::io::Error| Error::Io {
@@ -213,15 +292,22 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
     if json_array {
         sink.write("[\n").map_err(out_err)?;
     }
-    let batch = (jobs * 32).max(1);
+    let batch_items = (jobs * 32).max(1);
     let mut first = true;
-    for chunk in sources.chunks(batch) {
+    let mut pending: Vec<Work> = Vec::new();
+    let mut pending_bytes = 0usize;
+    let mut flush = |pending: &mut Vec<Work>,
+                     sink: &mut Sink,
+                     summary: &mut Summary,
+                     report: &mut dyn FnMut(&Error)|
+     -> Result<(), Error> {
         let results: Vec<Result<String, Error>> = pool.install(|| {
-            chunk
+            pending
                 .par_iter()
-                .map(|s| process(s, config, multi))
+                .map(|w| process(w, config, multi))
                 .collect()
         });
+        pending.clear();
         for r in results {
             match r {
                 Ok(s) => {
@@ -241,7 +327,79 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                 }
             }
         }
+        Ok(())
+    };
+    for source in sources {
+        let shard = match &source {
+            Source::File(p) if read::jsonl::is_jsonl(p) => Some(p.clone()),
+            _ => None,
+        };
+        let Some(shard) = shard else {
+            pending.push(Work::File(source));
+            if pending.len() >= batch_items {
+                flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+                pending_bytes = 0;
+            }
+            continue;
+        };
+        let mut reader = match read::jsonl::open(&shard) {
+            Ok(r) => r,
+            Err(e) => {
+                report(&e);
+                summary.failed += 1;
+                continue;
+            }
+        };
+        let shard = Arc::new(shard);
+        let mut line_no = 0usize;
+        let mut buf = String::new();
+        loop {
+            line_no += 1;
+            match read::jsonl::read_line(&mut reader, &mut buf, config.max_page_bytes) {
+                Ok(read::jsonl::LineRead::End) => break,
+                Ok(read::jsonl::LineRead::TooLong) => {
+                    report(&Error::Record {
+                        path: shard.to_path_buf(),
+                        line: line_no,
+                        message: format!(
+                            "skipped: longer than --max-page-bytes ({} bytes)",
+                            config.max_page_bytes
+                        ),
+                    });
+                    summary.failed += 1;
+                    continue;
+                }
+                Ok(read::jsonl::LineRead::Line) => {
+                    if buf.trim().is_empty() {
+                        continue;
+                    }
+                    let work = Work::Line {
+                        shard: Arc::clone(&shard),
+                        line_no,
+                        line: std::mem::take(&mut buf),
+                    };
+                    pending_bytes += work.size();
+                    pending.push(work);
+                    if pending.len() >= batch_items || pending_bytes >= BATCH_BYTES {
+                        flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+                        pending_bytes = 0;
+                    }
+                }
+                Err(e) => {
+                    // A truncated or corrupt shard: report where it broke and
+                    // keep what was read before.
+                    report(&Error::Record {
+                        path: shard.to_path_buf(),
+                        line: line_no,
+                        message: format!("cannot read further: {e}"),
+                    });
+                    summary.failed += 1;
+                    break;
+                }
+            }
+        }
     }
+    flush(&mut pending, &mut sink, &mut summary, &mut report)?;
     if json_array {
         sink.write("\n]\n").map_err(out_err)?;
     }

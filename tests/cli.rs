@@ -182,6 +182,53 @@ fn jsonl_contract_over_a_directory_in_order() {
 }
 
 #[test]
+fn jsonl_shards_keep_fields_in_order_and_report_bad_lines() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(samples().join("news-article.html")).unwrap();
+    let seed = std::fs::read_to_string(samples().join("seed-article.txt")).unwrap();
+    let mut lines = String::new();
+    lines.push_str(
+        &serde_json::json!({"url": "https://example.com/a", "id": "a", "html": html, "lang": "en"})
+            .to_string(),
+    );
+    lines.push_str("\n{broken\n\n");
+    lines.push_str(&serde_json::json!({"id": 2, "text": seed}).to_string());
+    lines.push_str("\n{\"no_content\": true}\n");
+    let plain = dir.path().join("s1.jsonl");
+    std::fs::write(&plain, &lines).unwrap();
+    let gz = dir.path().join("s2.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(lines.as_bytes()).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let zst = dir.path().join("s3.jsonl.zst");
+    std::fs::write(&zst, zstd::encode_all(lines.as_bytes(), 3).unwrap()).unwrap();
+    for shard in [&plain, &gz, &zst] {
+        let out = run(&["-f", "jsonl", "-j", "2", shard.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "bad lines make the run fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let name = shard.file_name().unwrap().to_str().unwrap();
+        assert!(err.contains(&format!("{name}:2: invalid JSON")), "{err}");
+        assert!(err.contains(&format!("{name}:5: no string field")), "{err}");
+        let recs = jsonl(&out);
+        assert_eq!(recs.len(), 2, "the good records are all written");
+        let keys: Vec<&String> = recs[0].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["url", "id", "html", "lang", "title", "text"]);
+        assert_eq!(
+            recs[0]["title"],
+            "Kestrel Bay ferry to sail again in April after long hull repair"
+        );
+        assert_eq!(recs[1]["id"], 2);
+        assert!(
+            recs[1]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("China is meddling")
+        );
+    }
+}
+
+#[test]
 fn json_lists_every_block_with_verdict_score_and_reasons() {
     let html = samples().join("news-article.html");
     let doc = stdout_json(&run(&["-f", "json", html.to_str().unwrap()]));

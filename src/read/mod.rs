@@ -8,6 +8,7 @@
 //! Charset decoding lives in [`decode`].
 
 pub mod decode;
+pub mod jsonl;
 
 use crate::error::Error;
 use std::io::Read;
@@ -82,7 +83,10 @@ fn has_wanted_extension(path: &Path) -> bool {
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
-    name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".txt")
+    name.ends_with(".html")
+        || name.ends_with(".htm")
+        || name.ends_with(".txt")
+        || jsonl::is_jsonl(path)
 }
 
 /// Expands the user's paths into sources, in order. Problems (a missing
