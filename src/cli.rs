@@ -13,7 +13,8 @@ use std::path::PathBuf;
 pub struct Cli {
     /// Files or directories to clean (directories recursively: .html, .htm,
     /// .txt and the same with .gz; JSONL shards .jsonl/.ndjson, plain, .gz or
-    /// .zst, one record per line); `-` or nothing reads stdin.
+    /// .zst, one record per line; WARC .warc/.warc.gz); `-` or nothing reads
+    /// stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

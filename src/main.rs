@@ -19,6 +19,14 @@ fn main() -> ExitCode {
     });
     let config = cli.into_config();
     let result = dechaff::pipeline::run(&config, |e| eprintln!("dechaff: {e}"));
+    if let Ok(summary) = &result
+        && summary.skipped_not_html > 0
+    {
+        eprintln!(
+            "dechaff: {} WARC responses skipped: not HTML",
+            summary.skipped_not_html
+        );
+    }
     match result {
         Ok(summary) if summary.failed == 0 => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),

@@ -69,6 +69,8 @@ pub struct Summary {
     pub written: usize,
     /// Documents (or paths) that failed.
     pub failed: usize,
+    /// WARC responses passed over because they are not HTML.
+    pub skipped_not_html: usize,
 }
 
 fn render(doc: &crate::Cleaned, config: &Config, multi: bool) -> String {
@@ -110,6 +112,10 @@ enum Work {
         line_no: usize,
         line: String,
     },
+    Warc {
+        shard: Arc<PathBuf>,
+        response: read::warc::Response,
+    },
 }
 
 impl Work {
@@ -117,6 +123,7 @@ impl Work {
         match self {
             Work::File(_) => 0,
             Work::Line { line, .. } => line.len(),
+            Work::Warc { response, .. } => response.body.len(),
         }
     }
 }
@@ -141,7 +148,47 @@ fn process(work: &Work, config: &Config, multi: bool) -> Result<String, Error> {
             line_no,
             line,
         } => process_record(shard, *line_no, line, config, multi),
+        Work::Warc { shard, response } => process_warc(shard, response, config, multi),
     }
+}
+
+/// Cleans one WARC response. JSONL output: `id` (the record id), `url`,
+/// `source` (`shard#record`), `title`, `text`.
+fn process_warc(
+    shard: &std::path::Path,
+    response: &read::warc::Response,
+    config: &Config,
+    multi: bool,
+) -> Result<String, Error> {
+    let decoded = read::decode::decode(&response.body, response.charset, true);
+    let kind = config.input_kind.unwrap_or(InputKind::Html);
+    let mut doc = crate::clean_str_with(&decoded.text, kind, &options(config));
+    doc.id = response
+        .record_id
+        .clone()
+        .or_else(|| response.url.clone())
+        .unwrap_or_else(|| format!("{}#{}", shard.display(), response.record));
+    doc.source = format!("{}#{}", shard.display(), response.record);
+    if config.format != Format::Jsonl || config.explain {
+        return Ok(render(&doc, config, multi));
+    }
+    let mut fields = serde_json::Map::new();
+    fields.insert("id".into(), serde_json::json!(doc.id));
+    fields.insert("url".into(), serde_json::json!(response.url));
+    fields.insert("source".into(), serde_json::json!(doc.source));
+    fields.insert("title".into(), serde_json::json!(doc.title));
+    fields.insert("text".into(), serde_json::json!(doc.text()));
+    if config.blocks {
+        let extra = write::json_record(&doc, true);
+        for key in ["blocks", "merges"] {
+            if let Some(v) = extra.get(key) {
+                fields.insert(key.into(), v.clone());
+            }
+        }
+    }
+    let mut s = serde_json::Value::Object(fields).to_string();
+    s.push('\n');
+    Ok(s)
 }
 
 /// Cleans one JSONL record. JSONL output keeps every input field and adds
@@ -280,9 +327,9 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
             source: std::io::Error::other(e.to_string()),
         })?;
     let multi = sources.len() > 1
-        || sources
-            .iter()
-            .any(|s| matches!(s, Source::File(p) if read::jsonl::is_jsonl(p)));
+        || sources.iter().any(
+            |s| matches!(s, Source::File(p) if read::jsonl::is_jsonl(p) || read::warc::is_warc(p)),
+        );
     let json_array = config.format == Format::Json && multi && !config.explain;
     let mut sink = Sink::open(&config.output)?;
     let out_err = |e: std::io::Error| Error::Io {
@@ -330,6 +377,47 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         Ok(())
     };
     for source in sources {
+        if let Source::File(p) = &source
+            && read::warc::is_warc(p)
+        {
+            let shard = Arc::new(p.clone());
+            let stream = match read::jsonl::open(p) {
+                Ok(r) => r,
+                Err(e) => {
+                    report(&e);
+                    summary.failed += 1;
+                    continue;
+                }
+            };
+            let mut warc = read::warc::WarcReader::new(stream, p, config.max_page_bytes);
+            loop {
+                match warc.next_record() {
+                    Ok(read::warc::Next::End) => break,
+                    Ok(read::warc::Next::Other) => {}
+                    Ok(read::warc::Next::NotHtml) => summary.skipped_not_html += 1,
+                    Ok(read::warc::Next::Html(response)) => {
+                        let work = Work::Warc {
+                            shard: Arc::clone(&shard),
+                            response,
+                        };
+                        pending_bytes += work.size();
+                        pending.push(work);
+                        if pending.len() >= batch_items || pending_bytes >= BATCH_BYTES {
+                            flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+                            pending_bytes = 0;
+                        }
+                    }
+                    Err(e) => {
+                        report(&e);
+                        summary.failed += 1;
+                        if warc.is_broken() {
+                            break;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         let shard = match &source {
             Source::File(p) if read::jsonl::is_jsonl(p) => Some(p.clone()),
             _ => None,

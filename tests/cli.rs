@@ -228,6 +228,79 @@ fn jsonl_shards_keep_fields_in_order_and_report_bad_lines() {
     }
 }
 
+fn warc_record(kind: &str, uri: &str, http: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Record-ID: <urn:uuid:{kind}-{uri}>\r\nContent-Type: application/http; msgtype={kind}\r\nContent-Length: {}\r\n\r\n",
+        http.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(http);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+#[test]
+fn warc_shards_yield_html_responses_and_report_truncation() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let html = std::fs::read(samples().join("forum-thread.html")).unwrap();
+    let mut latin1 =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n".to_vec();
+    latin1.extend_from_slice(b"<html><body><p>Caf\xe9 cr\xe8me br\xfbl\xe9e, a long enough sentence about desserts, with commas, and more words here.</p></body></html>");
+    let mut ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_vec();
+    ok.extend_from_slice(&html);
+    let records = [
+        warc_record("request", "http://f/", b"GET / HTTP/1.1\r\n\r\n"),
+        warc_record("response", "http://f/", &ok),
+        warc_record(
+            "response",
+            "http://f/logo.png",
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\nPNG",
+        ),
+        warc_record("response", "http://f/latin1", &latin1),
+    ];
+    // Multi-member gzip, one member per record, as crawlers write them.
+    let mut gz = Vec::new();
+    for r in &records {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(r).unwrap();
+        gz.extend(enc.finish().unwrap());
+    }
+    let shard = dir.path().join("crawl.warc.gz");
+    std::fs::write(&shard, gz).unwrap();
+    let out = run(&["-f", "jsonl", shard.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 WARC responses skipped: not HTML"));
+    let recs = jsonl(&out);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["url"], "http://f/");
+    assert_eq!(recs[0]["id"], "urn:uuid:response-http://f/");
+    assert_eq!(
+        recs[0]["title"],
+        "Ghost shifting on rear derailleur after new cable and housing"
+    );
+    assert!(
+        recs[1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Café crème brûlée"),
+        "charset from HTTP"
+    );
+
+    let mut truncated: Vec<u8> = records.concat();
+    truncated.truncate(truncated.len() - 40);
+    let bad = dir.path().join("cut.warc");
+    std::fs::write(&bad, truncated).unwrap();
+    let out = run(&["-f", "jsonl", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut.warc:4: truncated record"));
+    assert_eq!(jsonl(&out).len(), 1, "records before the break are written");
+}
+
 #[test]
 fn json_lists_every_block_with_verdict_score_and_reasons() {
     let html = samples().join("news-article.html");

@@ -9,6 +9,7 @@
 
 pub mod decode;
 pub mod jsonl;
+pub mod warc;
 
 use crate::error::Error;
 use std::io::Read;
@@ -87,6 +88,7 @@ fn has_wanted_extension(path: &Path) -> bool {
         || name.ends_with(".htm")
         || name.ends_with(".txt")
         || jsonl::is_jsonl(path)
+        || warc::is_warc(path)
 }
 
 /// Expands the user's paths into sources, in order. Problems (a missing
