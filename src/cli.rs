@@ -66,6 +66,19 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", default_value = "url")]
     pub url_field: String,
 
+    /// Stop at the first document that fails (exit status 1).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Write run statistics (documents, bytes, blocks by verdict, merges,
+    /// seconds per stage, pages/s) as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+
+    /// Never draw the progress bar (it is only drawn on a terminal anyway).
+    #[arg(long)]
+    pub quiet: bool,
+
     /// Skip documents larger than this many bytes (after decompression).
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     pub max_page_bytes: u64,
@@ -86,6 +99,9 @@ impl Cli {
             merge: (!self.no_merge).then_some(dechaff::merge::MergeOptions {
                 threshold: self.merge_threshold,
             }),
+            strict: self.strict,
+            stats: self.stats,
+            progress: !self.quiet,
             fields: dechaff::read::jsonl::Fields {
                 html: self.html_field,
                 text: self.text_field,

@@ -57,6 +57,21 @@ pub struct Cleaned {
     /// Blocks merged away as near-duplicates of others (their verdict is
     /// [`Verdict::Duplicate`]).
     pub merges: Vec<merge::Merge>,
+    /// Time spent in each stage for this document.
+    pub timings: Timings,
+}
+
+/// Time spent on one document, by stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Decoding bytes to text (set by [`clean_raw`]).
+    pub decode: std::time::Duration,
+    /// Parsing and segmenting into blocks.
+    pub segment: std::time::Duration,
+    /// Scoring the blocks.
+    pub score: std::time::Duration,
+    /// Merging near-duplicate passages.
+    pub merge: std::time::Duration,
 }
 
 /// How to clean a document.
@@ -107,16 +122,23 @@ pub fn clean_str(text: &str, kind: InputKind) -> Cleaned {
 /// ignored here: `kind` is known).
 pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned {
     let explain = options.explain;
+    let mut timings = Timings::default();
     let (page, mut judgements) = match kind {
         InputKind::Html => {
+            let t = std::time::Instant::now();
             let dom = segment::html::parse(text);
             let page = segment::html::segment_dom(&dom, false);
+            timings.segment = t.elapsed();
+            let t = std::time::Instant::now();
             let judgements = score::score(&page, explain);
+            timings.score = t.elapsed();
             if content_chars(&page, &judgements) < RETRY_BELOW_CHARS {
                 // Little or nothing found: the page may hide its main content
                 // until a script shows it. Try again with hidden parts kept.
+                let t = std::time::Instant::now();
                 let page2 = segment::html::segment_dom(&dom, true);
                 let judgements2 = score::score(&page2, explain);
+                timings.score += t.elapsed();
                 if content_chars(&page2, &judgements2) > 2 * content_chars(&page, &judgements) + 100
                 {
                     (page2, judgements2)
@@ -128,11 +150,16 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
             }
         }
         InputKind::Text => {
+            let t = std::time::Instant::now();
             let page = segment::text::segment(text);
+            timings.segment = t.elapsed();
+            let t = std::time::Instant::now();
             let judgements = score::score(&page, explain);
+            timings.score = t.elapsed();
             (page, judgements)
         }
     };
+    let t = std::time::Instant::now();
     let merges = match &options.merge {
         Some(opts) => {
             let keep: Vec<bool> = judgements
@@ -143,6 +170,7 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
         }
         None => Vec::new(),
     };
+    timings.merge = t.elapsed();
     for m in &merges {
         let j = &mut judgements[m.dropped];
         j.verdict = Verdict::Duplicate;
@@ -171,6 +199,7 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
         page,
         judgements,
         merges,
+        timings,
     }
 }
 
@@ -215,7 +244,9 @@ pub fn clean_raw(raw: &RawDoc, options: &Options) -> Result<Cleaned, Error> {
         });
     }
     let looks_html = kind.map(|k| k == InputKind::Html);
+    let t = std::time::Instant::now();
     let decoded = read::decode::decode(&raw.bytes, None, looks_html.unwrap_or(true));
+    let decode_time = t.elapsed();
     let kind = kind.unwrap_or_else(|| {
         if read::sniff_is_html(&decoded.text) {
             InputKind::Html
@@ -224,6 +255,7 @@ pub fn clean_raw(raw: &RawDoc, options: &Options) -> Result<Cleaned, Error> {
         }
     });
     let mut cleaned = clean_str_with(&decoded.text, kind, options);
+    cleaned.timings.decode = decode_time;
     cleaned.id = raw.id.clone();
     cleaned.source = raw.source.clone();
     Ok(cleaned)

@@ -43,6 +43,12 @@ pub struct Config {
     pub merge: Option<crate::merge::MergeOptions>,
     /// Field names of JSONL records.
     pub fields: read::jsonl::Fields,
+    /// Stop at the first document that fails.
+    pub strict: bool,
+    /// Write run statistics as JSON to this file.
+    pub stats: Option<PathBuf>,
+    /// Show a progress bar on stderr (only drawn when it is a terminal).
+    pub progress: bool,
 }
 
 impl Default for Config {
@@ -58,19 +64,145 @@ impl Default for Config {
             max_page_bytes: 64 << 20,
             merge: Some(crate::merge::MergeOptions::default()),
             fields: read::jsonl::Fields::default(),
+            strict: false,
+            stats: None,
+            progress: true,
         }
     }
 }
 
-/// What a run did.
-#[derive(Debug, Default, Clone)]
+/// What a run did (written as JSON by `--stats`).
+#[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Summary {
+    /// Documents read (written + failed).
+    pub documents_read: usize,
     /// Documents cleaned and written.
     pub written: usize,
     /// Documents (or paths) that failed.
     pub failed: usize,
+    /// Documents left out as near-duplicates of earlier ones.
+    pub duplicate: usize,
     /// WARC responses passed over because they are not HTML.
     pub skipped_not_html: usize,
+    /// Bytes of input documents (after decompression).
+    pub bytes_in: u64,
+    /// Bytes of output written.
+    pub bytes_out: u64,
+    /// Blocks by verdict.
+    pub blocks: BlockCounts,
+    /// Passages merged away, by kind.
+    pub merges: MergeCounts,
+    /// Seconds spent per stage, summed over worker threads.
+    pub seconds: StageSeconds,
+    /// Wall-clock seconds of the run.
+    pub elapsed_seconds: f64,
+    /// Documents written per wall-clock second.
+    pub pages_per_second: f64,
+}
+
+/// Blocks by verdict.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct BlockCounts {
+    /// Kept as content.
+    pub content: u64,
+    /// Removed as boilerplate.
+    pub junk: u64,
+    /// Merged away as near-duplicates.
+    pub duplicate: u64,
+}
+
+/// Merges by kind.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct MergeCounts {
+    /// Verbatim or near-verbatim repeats.
+    pub repeat: u64,
+    /// Passages inside longer ones.
+    pub contained: u64,
+    /// Summaries restating the body.
+    pub restatement: u64,
+}
+
+/// Seconds per stage.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct StageSeconds {
+    /// Reading and decompressing.
+    pub read: f64,
+    /// Charset decoding.
+    pub decode: f64,
+    /// Parsing and segmenting.
+    pub segment: f64,
+    /// Scoring.
+    pub score: f64,
+    /// Merging.
+    pub merge: f64,
+    /// Rendering output.
+    pub write: f64,
+}
+
+/// One cleaned document's output and its figures.
+struct Done {
+    out: String,
+    bytes_in: u64,
+    blocks: BlockCounts,
+    merges: MergeCounts,
+    seconds: StageSeconds,
+}
+
+impl Done {
+    fn new(doc: &crate::Cleaned, out: String, bytes_in: u64, read: f64, write: f64) -> Done {
+        let mut blocks = BlockCounts::default();
+        for j in &doc.judgements {
+            match j.verdict {
+                crate::score::Verdict::Content => blocks.content += 1,
+                crate::score::Verdict::Junk => blocks.junk += 1,
+                crate::score::Verdict::Duplicate => blocks.duplicate += 1,
+            }
+        }
+        let mut merges = MergeCounts::default();
+        for m in &doc.merges {
+            match m.kind {
+                crate::merge::MergeKind::Repeat => merges.repeat += 1,
+                crate::merge::MergeKind::Contained => merges.contained += 1,
+                crate::merge::MergeKind::Restatement => merges.restatement += 1,
+            }
+        }
+        let t = &doc.timings;
+        Done {
+            out,
+            bytes_in,
+            blocks,
+            merges,
+            seconds: StageSeconds {
+                read,
+                decode: t.decode.as_secs_f64(),
+                segment: t.segment.as_secs_f64(),
+                score: t.score.as_secs_f64(),
+                merge: t.merge.as_secs_f64(),
+                write,
+            },
+        }
+    }
+}
+
+impl Summary {
+    fn add(&mut self, d: &Done) {
+        self.written += 1;
+        self.bytes_in += d.bytes_in;
+        self.bytes_out += d.out.len() as u64;
+        self.blocks.content += d.blocks.content;
+        self.blocks.junk += d.blocks.junk;
+        self.blocks.duplicate += d.blocks.duplicate;
+        self.merges.repeat += d.merges.repeat;
+        self.merges.contained += d.merges.contained;
+        self.merges.restatement += d.merges.restatement;
+        let (a, b) = (&mut self.seconds, &d.seconds);
+        a.read += b.read;
+        a.decode += b.decode;
+        a.segment += b.segment;
+        a.score += b.score;
+        a.merge += b.merge;
+        a.write += b.write;
+    }
 }
 
 fn render(doc: &crate::Cleaned, config: &Config, multi: bool) -> String {
@@ -136,12 +268,23 @@ fn options(config: &Config) -> crate::Options {
     }
 }
 
-fn process(work: &Work, config: &Config, multi: bool) -> Result<String, Error> {
+fn process(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
     match work {
         Work::File(source) => {
+            let t = std::time::Instant::now();
             let raw = read::read_source(source, config.max_page_bytes)?;
+            let read_time = t.elapsed().as_secs_f64();
             let doc = clean_raw(&raw, &options(config))?;
-            Ok(render(&doc, config, multi))
+            let t = std::time::Instant::now();
+            let out = render(&doc, config, multi);
+            let write_time = t.elapsed().as_secs_f64();
+            Ok(Done::new(
+                &doc,
+                out,
+                raw.bytes.len() as u64,
+                read_time,
+                write_time,
+            ))
         }
         Work::Line {
             shard,
@@ -159,10 +302,14 @@ fn process_warc(
     response: &read::warc::Response,
     config: &Config,
     multi: bool,
-) -> Result<String, Error> {
+) -> Result<Done, Error> {
+    let bytes_in = response.body.len() as u64;
+    let t = std::time::Instant::now();
     let decoded = read::decode::decode(&response.body, response.charset, true);
+    let decode_time = t.elapsed();
     let kind = config.input_kind.unwrap_or(InputKind::Html);
     let mut doc = crate::clean_str_with(&decoded.text, kind, &options(config));
+    doc.timings.decode = decode_time;
     doc.id = response
         .record_id
         .clone()
@@ -170,7 +317,8 @@ fn process_warc(
         .unwrap_or_else(|| format!("{}#{}", shard.display(), response.record));
     doc.source = format!("{}#{}", shard.display(), response.record);
     if config.format != Format::Jsonl || config.explain {
-        return Ok(render(&doc, config, multi));
+        let out = render(&doc, config, multi);
+        return Ok(Done::new(&doc, out, bytes_in, 0.0, 0.0));
     }
     let mut fields = serde_json::Map::new();
     fields.insert("id".into(), serde_json::json!(doc.id));
@@ -188,7 +336,7 @@ fn process_warc(
     }
     let mut s = serde_json::Value::Object(fields).to_string();
     s.push('\n');
-    Ok(s)
+    Ok(Done::new(&doc, s, bytes_in, 0.0, 0.0))
 }
 
 /// Cleans one JSONL record. JSONL output keeps every input field and adds
@@ -199,7 +347,8 @@ fn process_record(
     line: &str,
     config: &Config,
     multi: bool,
-) -> Result<String, Error> {
+) -> Result<Done, Error> {
+    let bytes_in = line.len() as u64;
     let record = read::jsonl::parse_record(shard, line_no, line, &config.fields)?;
     let kind = config.input_kind.unwrap_or(if record.is_html {
         InputKind::Html
@@ -210,7 +359,8 @@ fn process_record(
     doc.id = record.id;
     doc.source = format!("{}:{line_no}", shard.display());
     if config.format != Format::Jsonl || config.explain {
-        return Ok(render(&doc, config, multi));
+        let out = render(&doc, config, multi);
+        return Ok(Done::new(&doc, out, bytes_in, 0.0, 0.0));
     }
     let mut fields = record.fields;
     fields.insert("title".into(), serde_json::json!(doc.title));
@@ -225,7 +375,7 @@ fn process_record(
     }
     let mut s = serde_json::Value::Object(fields).to_string();
     s.push('\n');
-    Ok(s)
+    Ok(Done::new(&doc, s, bytes_in, 0.0, 0.0))
 }
 
 /// Temporary output files being written, so an interrupted run can remove
@@ -308,11 +458,11 @@ impl Sink {
 /// an `Err` means the run as a whole could not go on (the output could not
 /// be written).
 pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, Error> {
+    let started = std::time::Instant::now();
     let (sources, walk_errors) = read::discover(&config.inputs);
     let mut summary = Summary::default();
-    for e in &walk_errors {
-        report(e);
-        summary.failed += 1;
+    for e in walk_errors {
+        fail(config, &mut summary, &mut report, e)?;
     }
     let jobs = if config.jobs == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -341,6 +491,21 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
     }
     let batch_items = (jobs * 32).max(1);
     let mut first = true;
+    let progress = if config.progress {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(sources.len() as u64).filter(|_| !multi_doc_shards(&sources)),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} pages ({per_sec}) {msg} {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let mut pending: Vec<Work> = Vec::new();
     let mut pending_bytes = 0usize;
     let mut flush = |pending: &mut Vec<Work>,
@@ -348,7 +513,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                      summary: &mut Summary,
                      report: &mut dyn FnMut(&Error)|
      -> Result<(), Error> {
-        let results: Vec<Result<String, Error>> = pool.install(|| {
+        let results: Vec<Result<Done, Error>> = pool.install(|| {
             pending
                 .par_iter()
                 .map(|w| process(w, config, multi))
@@ -357,19 +522,24 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         pending.clear();
         for r in results {
             match r {
-                Ok(s) => {
+                Ok(done) => {
                     if json_array && !first {
                         sink.write(",\n").map_err(out_err)?;
                     }
                     first = false;
-                    sink.write(&s).map_err(out_err)?;
+                    sink.write(&done.out).map_err(out_err)?;
                     if config.format == Format::Json && !config.explain && !json_array {
                         sink.write("\n").map_err(out_err)?;
                     }
-                    summary.written += 1;
+                    summary.add(&done);
+                    progress.inc(1);
+                    progress.set_message(format!("{} MB", summary.bytes_in >> 20));
                 }
                 Err(e) => {
-                    report(&e);
+                    if config.strict {
+                        return Err(e);
+                    }
+                    progress.suspend(|| report(&e));
                     summary.failed += 1;
                 }
             }
@@ -384,8 +554,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
             let stream = match read::jsonl::open(p) {
                 Ok(r) => r,
                 Err(e) => {
-                    report(&e);
-                    summary.failed += 1;
+                    fail(config, &mut summary, &mut report, e)?;
                     continue;
                 }
             };
@@ -408,8 +577,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                         }
                     }
                     Err(e) => {
-                        report(&e);
-                        summary.failed += 1;
+                        fail(config, &mut summary, &mut report, e)?;
                         if warc.is_broken() {
                             break;
                         }
@@ -433,8 +601,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         let mut reader = match read::jsonl::open(&shard) {
             Ok(r) => r,
             Err(e) => {
-                report(&e);
-                summary.failed += 1;
+                fail(config, &mut summary, &mut report, e)?;
                 continue;
             }
         };
@@ -446,15 +613,15 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
             match read::jsonl::read_line(&mut reader, &mut buf, config.max_page_bytes) {
                 Ok(read::jsonl::LineRead::End) => break,
                 Ok(read::jsonl::LineRead::TooLong) => {
-                    report(&Error::Record {
+                    let e = Error::Record {
                         path: shard.to_path_buf(),
                         line: line_no,
                         message: format!(
                             "skipped: longer than --max-page-bytes ({} bytes)",
                             config.max_page_bytes
                         ),
-                    });
-                    summary.failed += 1;
+                    };
+                    fail(config, &mut summary, &mut report, e)?;
                     continue;
                 }
                 Ok(read::jsonl::LineRead::Line) => {
@@ -476,12 +643,12 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                 Err(e) => {
                     // A truncated or corrupt shard: report where it broke and
                     // keep what was read before.
-                    report(&Error::Record {
+                    let e = Error::Record {
                         path: shard.to_path_buf(),
                         line: line_no,
                         message: format!("cannot read further: {e}"),
-                    });
-                    summary.failed += 1;
+                    };
+                    fail(config, &mut summary, &mut report, e)?;
                     break;
                 }
             }
@@ -492,5 +659,50 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         sink.write("\n]\n").map_err(out_err)?;
     }
     sink.finish()?;
+    progress.finish_and_clear();
+    summary.documents_read = summary.written + summary.failed;
+    summary.elapsed_seconds = started.elapsed().as_secs_f64();
+    if summary.elapsed_seconds > 0.0 {
+        summary.pages_per_second = summary.written as f64 / summary.elapsed_seconds;
+    }
+    if let Some(path) = &config.stats {
+        write_stats(path, &summary)?;
+    }
     Ok(summary)
+}
+
+/// Counts a failed document and reports it, or, with `--strict`, ends the run.
+fn fail(
+    config: &Config,
+    summary: &mut Summary,
+    report: &mut impl FnMut(&Error),
+    e: Error,
+) -> Result<(), Error> {
+    if config.strict {
+        return Err(e);
+    }
+    report(&e);
+    summary.failed += 1;
+    Ok(())
+}
+
+/// True when some source is a shard holding many documents (so the number
+/// of documents is not known up front).
+fn multi_doc_shards(sources: &[Source]) -> bool {
+    sources
+        .iter()
+        .any(|s| matches!(s, Source::File(p) if read::jsonl::is_jsonl(p) || read::warc::is_warc(p)))
+}
+
+/// Writes the run's statistics as pretty JSON, atomically.
+fn write_stats(path: &std::path::Path, summary: &Summary) -> Result<(), Error> {
+    let mut sink = Sink::open(&Some(path.to_path_buf()))?;
+    let json = serde_json::to_string_pretty(summary).unwrap_or_else(|_| "{}".into());
+    sink.write(&json)
+        .and_then(|_| sink.write("\n"))
+        .map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+    sink.finish()
 }

@@ -554,6 +554,50 @@ fn output_is_the_same_for_any_number_of_jobs() {
 }
 
 #[test]
+fn stats_file_and_strict_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = dir.path().join("stats.json");
+    let out = run(&[
+        "-f",
+        "jsonl",
+        "--stats",
+        stats.to_str().unwrap(),
+        samples().to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    let written = jsonl(&out).len() as u64;
+    assert_eq!(s["written"], written);
+    assert_eq!(s["documents_read"], written);
+    assert_eq!(s["failed"], 0);
+    assert!(s["bytes_in"].as_u64().unwrap() > s["bytes_out"].as_u64().unwrap());
+    assert!(s["blocks"]["junk"].as_u64().unwrap() > 0);
+    assert!(
+        s["merges"]["restatement"].as_u64().unwrap() >= 3,
+        "the seed's summary"
+    );
+    for stage in ["read", "decode", "segment", "score", "merge", "write"] {
+        assert!(s["seconds"][stage].is_number(), "{stage}");
+    }
+    assert!(s["pages_per_second"].as_f64().unwrap() > 0.0);
+
+    let bad = dir.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::write(bad.join("a.html"), b"\x89PNG\r\n").unwrap();
+    std::fs::copy(samples().join("news-article.html"), bad.join("b.html")).unwrap();
+    let lenient = run(&["-f", "jsonl", bad.to_str().unwrap()]);
+    assert_eq!(lenient.status.code(), Some(1));
+    assert_eq!(jsonl(&lenient).len(), 1, "the rest is still written");
+    let strict = run(&["--strict", "-f", "jsonl", bad.to_str().unwrap()]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("a.html"));
+    assert!(
+        strict.stdout.is_empty(),
+        "strict stops at the first failure"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(run(&["--format", "nope"]).status.code(), Some(2));
     assert_eq!(run(&["--no-such-flag"]).status.code(), Some(2));
