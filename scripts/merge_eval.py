@@ -23,7 +23,7 @@ ROOT = os.path.dirname(HERE)
 
 
 def norm(s):
-    return re.sub(r"\s+", " ", s or "").strip()
+    return re.sub(r"\s+", " ", (s or "").replace("\u00ad", "")).strip()
 
 
 def main():

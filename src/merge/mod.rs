@@ -71,6 +71,9 @@ impl Default for MergeOptions {
 /// Blocks shorter than this many words are never merged (short lines repeat
 /// legitimately: "Reply", a date, a product option).
 const MIN_WORDS: usize = 8;
+/// List items (key points) of at least this many words take part in the
+/// restatement test.
+const MIN_ITEM_WORDS: usize = 4;
 /// Trigrams shared by more blocks than this are ignored when looking for
 /// candidates (they say nothing about which blocks repeat each other).
 const MAX_POSTINGS: usize = 64;
@@ -248,6 +251,7 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
     if lang.per_character() {
         return Vec::new();
     }
+    let mut para_blocks: Vec<usize> = Vec::new();
     let paras: Vec<restate::Para> = (0..page.blocks.len())
         .filter(|&i| {
             content(i)
@@ -262,14 +266,83 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
                 )
         })
         .filter_map(|i| {
-            let words = page.blocks[i].text.split_whitespace().count();
-            (words >= MIN_WORDS).then(|| restate::Para {
-                block: i,
-                words,
-                sentences: restate::sentences(&page.blocks[i].text, lang),
+            let b = &page.blocks[i];
+            let words = b.text.split_whitespace().count();
+            let min = if b.kind == BlockKind::ListItem {
+                MIN_ITEM_WORDS
+            } else {
+                MIN_WORDS
+            };
+            (words >= min).then(|| {
+                para_blocks.push(i);
+                restate::Para {
+                    block: i,
+                    words,
+                    sentences: restate::sentences(&b.text, lang),
+                }
             })
         })
         .collect();
+    // A labelled summary: the paragraphs after a "Key points" / "Summary"
+    // label, up to the next heading.
+    // The label may itself be judged junk (a styled caption); what matters
+    // is that content follows right after it.
+    let label = (0..page.blocks.len()).find(|&i| {
+        page.blocks[i].chars < 60
+            && restate::is_summary_label(&page.blocks[i].text)
+            && para_blocks.iter().any(|&b| b > i && b <= i + 3)
+    });
+    if let Some(l) = label {
+        let next_heading = (l + 1..page.blocks.len())
+            .find(|&i| page.blocks[i].kind == BlockKind::Heading && keep[i])
+            .unwrap_or(page.blocks.len());
+        // The paragraphs after the label that share the first one's
+        // container (the summary box, the key-points list).
+        let container = |b: usize| page.nodes[page.blocks[b].node as usize].parent;
+        let after: Vec<usize> = para_blocks
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b > l && b < next_heading && b <= l + 12)
+            .map(|(p, _)| p)
+            .collect();
+        let region: Vec<usize> = match after.first() {
+            Some(&first) => after
+                .iter()
+                .copied()
+                .take_while(|&p| container(paras[p].block) == container(paras[first].block))
+                .take(8)
+                .collect(),
+            None => Vec::new(),
+        };
+        // The longest leading part of the region that restates the rest.
+        let found = (1..=region.len())
+            .rev()
+            .map(|k| restate::labelled_summary(&paras, &region[..k]))
+            .find(|f| !f.is_empty())
+            .unwrap_or_default();
+        if !found.is_empty() {
+            let mut merges: Vec<Merge> = found
+                .into_iter()
+                .map(|(p, score, sources)| Merge {
+                    dropped: paras[p].block,
+                    of: sources.iter().map(|&s| paras[s].block).collect(),
+                    similarity: (score as f64 * 1000.0).round() / 1000.0,
+                    kind: MergeKind::Restatement,
+                })
+                .collect();
+            // The label goes with its summary.
+            if keep[l] {
+                let of = merges.first().map(|m| m.of.clone()).unwrap_or_default();
+                merges.push(Merge {
+                    dropped: l,
+                    of,
+                    similarity: 1.0,
+                    kind: MergeKind::Restatement,
+                });
+            }
+            return merges;
+        }
+    }
     restate::lead_summary(&paras)
         .into_iter()
         .map(|(p, score, sources)| Merge {

@@ -109,13 +109,14 @@ struct Alignment {
     sources: FxHashSet<usize>,
 }
 
-/// Aligns paragraphs `0..count` with the sentences of `paras[body_start..]`.
-fn align(paras: &[Para], body_start: usize, count: usize) -> Vec<Alignment> {
+/// Aligns the paragraphs `candidates` with the sentences of the paragraphs
+/// `body` (indices into `paras`).
+fn align(paras: &[Para], body: &[usize], candidates: &[usize]) -> Vec<Alignment> {
     // The body's sentences, an inverted index over their stems, and the
     // stems' document frequencies (per sentence).
     let mut pool: Vec<(usize, &Vec<u64>)> = Vec::new();
-    for (j, p) in paras.iter().enumerate().skip(body_start) {
-        for s in &p.sentences {
+    for &j in body {
+        for s in &paras[j].sentences {
             pool.push((j, s));
         }
     }
@@ -130,9 +131,10 @@ fn align(paras: &[Para], body_start: usize, count: usize) -> Vec<Alignment> {
         let df = index.get(&w).map_or(0, Vec::len) as f32;
         ((n + 1.0) / (df + 0.5)).ln()
     };
-    let mut out = Vec::with_capacity(count);
+    let mut out = Vec::with_capacity(candidates.len());
     let mut gain: FxHashMap<u32, f32> = FxHashMap::default();
-    for (i, para) in paras.iter().enumerate().take(count) {
+    for &i in candidates {
+        let para = &paras[i];
         let mut scores = Vec::new();
         let mut sources = FxHashSet::default();
         for sentence in &para.sentences {
@@ -179,6 +181,75 @@ fn align(paras: &[Para], body_start: usize, count: usize) -> Vec<Alignment> {
     out
 }
 
+/// Labelled summaries restate more loosely: every item aligns at least this
+/// well, and this well on average.
+const LABELLED_MIN_EACH: f32 = 0.2;
+const LABELLED_MIN_MEAN: f32 = 0.3;
+
+/// A run of paragraphs under a summary label ("Key points", "Summary",
+/// "TL;DR" …): `region` holds their indices. When they restate the rest
+/// (looser thresholds than an unlabelled lead: the page says what they are),
+/// returns each one's index, score and sources.
+pub fn labelled_summary(paras: &[Para], region: &[usize]) -> Vec<(usize, f32, Vec<usize>)> {
+    if region.is_empty() {
+        return Vec::new();
+    }
+    let body: Vec<usize> = (0..paras.len()).filter(|i| !region.contains(i)).collect();
+    let region_words: usize = region.iter().map(|&i| paras[i].words).sum();
+    let body_words: usize = body.iter().map(|&i| paras[i].words).sum();
+    if body_words < 2 * region_words {
+        return Vec::new();
+    }
+    let al = align(paras, &body, region);
+    let mean = al.iter().map(|a| a.score).sum::<f32>() / al.len() as f32;
+    let min = al.iter().map(|a| a.score).fold(f32::MAX, f32::min);
+    if min < LABELLED_MIN_EACH || mean < LABELLED_MIN_MEAN {
+        return Vec::new();
+    }
+    region
+        .iter()
+        .zip(al)
+        .map(|(&i, a)| {
+            let mut s: Vec<usize> = a.sources.into_iter().collect();
+            s.sort_unstable();
+            (i, a.score, s)
+        })
+        .collect()
+}
+
+/// True when a short block's text names a summary ("Key points:", "TL;DR").
+pub fn is_summary_label(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "key points",
+        "key takeaways",
+        "takeaways",
+        "key facts",
+        "summary",
+        "ai summary",
+        "article summary",
+        "quick summary",
+        "story summary",
+        "tl;dr",
+        "tldr",
+        "in brief",
+        "at a glance",
+        "the short version",
+        "highlights",
+        "key highlights",
+        "what you need to know",
+        "the big picture",
+    ];
+    let t = text
+        .trim()
+        .trim_end_matches([':', '.', '-', '–'])
+        .trim()
+        .to_lowercase();
+    t.split_whitespace().count() <= 6
+        && LABELS
+            .iter()
+            .any(|l| t == *l || t.ends_with(&format!(" {l}")) || t.starts_with(&format!("{l} ")))
+}
+
 /// A leading run of paragraphs that restates the rest: for each paragraph
 /// of the run, its index, its alignment score and the paragraphs it draws on.
 pub fn lead_summary(paras: &[Para]) -> Vec<(usize, f32, Vec<usize>)> {
@@ -190,7 +261,9 @@ pub fn lead_summary(paras: &[Para]) -> Vec<(usize, f32, Vec<usize>)> {
         if body_words < 2 * run_words {
             break;
         }
-        let al = align(paras, k, (k + 3).min(n));
+        let body: Vec<usize> = (k..n).collect();
+        let candidates: Vec<usize> = (0..(k + 3).min(n)).collect();
+        let al = align(paras, &body, &candidates);
         let run = &al[..k];
         let next = &al[k..];
         let mean = run.iter().map(|a| a.score).sum::<f32>() / k as f32;

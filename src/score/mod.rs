@@ -293,8 +293,26 @@ fn text_body_span(page: &Page, feats: &[Features]) -> Option<(usize, usize)> {
             && f.phrase.is_none()
             && (f.stop_density >= 0.2 || f.stop_density == 0.0)
     };
-    let first = (0..page.blocks.len()).find(|&i| is_anchor(i))?;
-    let last = (0..page.blocks.len()).rev().find(|&i| is_anchor(i))?;
+    let mut first = (0..page.blocks.len()).find(|&i| is_anchor(i))?;
+    let mut last = (0..page.blocks.len()).rev().find(|&i| is_anchor(i))?;
+    // Shorter paragraphs of running text next to the body belong to it
+    // (a one-sentence lede, a closing quote).
+    let is_prose = |i: usize| {
+        let b = &page.blocks[i];
+        let f = &feats[i];
+        matches!(b.kind, BlockKind::Paragraph | BlockKind::Line)
+            && !b.is_title
+            && f.words >= 6
+            && f.phrase.is_none()
+            && f.stop_density >= 0.25
+            && (f.sentence_ends >= 1 || f.commas >= 1 || f.words >= 12)
+    };
+    while first > 0 && is_prose(first - 1) {
+        first -= 1;
+    }
+    while last + 1 < page.blocks.len() && is_prose(last + 1) {
+        last += 1;
+    }
     Some((first, last))
 }
 
@@ -315,11 +333,17 @@ pub struct Analysis {
 }
 
 /// Judges every block of a page: the hand-written rules measure, the
-/// learned classifier decides (see [`classifier`]).
+/// learned classifier decides (see [`classifier`]) — for HTML; plain text is
+/// judged by the rules alone.
 ///
 /// With `explain` off, judgements carry no reasons (faster).
 pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     let mut an = analyze(page, explain);
+    if !page.is_html {
+        // The classifier learned from HTML pages; plain text has none of the
+        // markup it reads, so the rules (body span, wording) decide.
+        return an.judged;
+    }
     let vectors = vector::vectors(page, &an);
     let rule_scores: Vec<f32> = an.judged.iter().map(|j| j.score).collect();
     let decided = classifier::classify(page, &vectors, &rule_scores);

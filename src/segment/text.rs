@@ -135,14 +135,20 @@ pub fn segment(text: &str) -> Page {
     }
     // Title: the first heading-like line among the first few blocks that is
     // followed by a real paragraph.
-    let limit = page.blocks.len().min(12);
+    // The title comes before the body: stop at the first long paragraph.
+    let first_long = page
+        .blocks
+        .iter()
+        .position(|b| b.kind == BlockKind::Paragraph && b.chars > 150)
+        .unwrap_or(page.blocks.len());
+    let limit = page.blocks.len().min(12).min(first_long);
     let title_idx = (0..limit).find(|&i| {
         let b = &page.blocks[i];
         (b.kind == BlockKind::Heading || looks_like_title(b))
             && page.blocks[i + 1..]
                 .iter()
-                .take(4)
-                .any(|n| n.kind == BlockKind::Paragraph && n.chars > 80)
+                .take(8)
+                .any(|n| n.kind != BlockKind::Heading && n.chars > 80)
     });
     if let Some(i) = title_idx {
         page.blocks[i].is_title = true;
