@@ -151,9 +151,19 @@ fn align(paras: &[Para], body: &[usize], candidates: &[usize]) -> Vec<Alignment>
                     }
                 }
             }
-            let mut ranked: Vec<(f32, u32)> = gain.iter().map(|(&s, &g)| (g, s)).collect();
-            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let top: Vec<u32> = ranked.iter().take(2).map(|&(_, s)| s).collect();
+            // The two best-aligned body sentences (ties: the earlier one).
+            let mut ranked: [(f32, u32); 2] = [(f32::MIN, u32::MAX); 2];
+            for (&sid, &g) in gain.iter() {
+                let better = |x: (f32, u32)| g > x.0 || (g == x.0 && sid < x.1);
+                if better(ranked[0]) {
+                    ranked[1] = ranked[0];
+                    ranked[0] = (g, sid);
+                } else if better(ranked[1]) {
+                    ranked[1] = (g, sid);
+                }
+            }
+            let ranked: Vec<(f32, u32)> = ranked.into_iter().filter(|r| r.1 != u32::MAX).collect();
+            let top: Vec<u32> = ranked.iter().map(|&(_, s)| s).collect();
             let covered: f32 = sentence
                 .iter()
                 .filter(|w| {
@@ -239,15 +249,21 @@ pub fn is_summary_label(text: &str) -> bool {
         "what you need to know",
         "the big picture",
     ];
+    if text.len() > 60 {
+        return false;
+    }
     let t = text
         .trim()
         .trim_end_matches([':', '.', '-', '–'])
         .trim()
         .to_lowercase();
-    t.split_whitespace().count() <= 6
-        && LABELS
-            .iter()
-            .any(|l| t == *l || t.ends_with(&format!(" {l}")) || t.starts_with(&format!("{l} ")))
+    let word_bounded = |l: &str| {
+        t == l
+            || t.strip_suffix(l)
+                .is_some_and(|head| head.ends_with([' ', '-']))
+            || t.strip_prefix(l).is_some_and(|tail| tail.starts_with(' '))
+    };
+    t.split_whitespace().count() <= 6 && LABELS.iter().any(|l| word_bounded(l))
 }
 
 /// A leading run of paragraphs that restates the rest: for each paragraph
@@ -255,6 +271,15 @@ pub fn is_summary_label(text: &str) -> bool {
 pub fn lead_summary(paras: &[Para]) -> Vec<(usize, f32, Vec<usize>)> {
     let n = paras.len();
     let mut best: Vec<(usize, f32, Vec<usize>)> = Vec::new();
+    if n < 2 {
+        return best;
+    }
+    // Every run starts with the first paragraph: when it does not restate
+    // the rest of the page, no run does (most pages stop here).
+    let rest: Vec<usize> = (1..n).collect();
+    if align(paras, &rest, &[0])[0].score < MIN_EACH {
+        return best;
+    }
     for k in 1..=MAX_RUN.min(n / 2) {
         let run_words: usize = paras[..k].iter().map(|p| p.words).sum();
         let body_words: usize = paras[k..].iter().map(|p| p.words).sum();
@@ -312,6 +337,26 @@ mod tests {
         assert_eq!(s.len(), 2);
         let one = sentences("Short. Text here", en());
         assert_eq!(one.len(), 1, "fragments join their neighbours");
+    }
+
+    #[test]
+    fn summary_labels() {
+        for l in [
+            "Key points",
+            "KEY TAKEAWAYS:",
+            "AI-generated summary",
+            "TL;DR",
+            "The short version",
+        ] {
+            assert!(is_summary_label(l), "{l}");
+        }
+        for l in [
+            "Summary of the 2024 budget debate in parliament today",
+            "Summaryless",
+            "Related",
+        ] {
+            assert!(!is_summary_label(l), "{l}");
+        }
     }
 
     #[test]
