@@ -316,18 +316,31 @@ fn process_warc(
         .or_else(|| response.url.clone())
         .unwrap_or_else(|| format!("{}#{}", shard.display(), response.record));
     doc.source = format!("{}#{}", shard.display(), response.record);
-    if config.format != Format::Jsonl || config.explain {
-        let out = render(&doc, config, multi);
-        return Ok(Done::new(&doc, out, bytes_in, 0.0, 0.0));
-    }
     let mut fields = serde_json::Map::new();
     fields.insert("id".into(), serde_json::json!(doc.id));
     fields.insert("url".into(), serde_json::json!(response.url));
     fields.insert("source".into(), serde_json::json!(doc.source));
+    Ok(shard_output(&doc, fields, bytes_in, config, multi))
+}
+
+/// The output for a document read from a shard: with `--format jsonl`, the
+/// record's `fields` plus `title` and `text` (and `blocks`/`merges` with
+/// `--blocks`); otherwise the document rendered as usual.
+fn shard_output(
+    doc: &crate::Cleaned,
+    mut fields: serde_json::Map<String, serde_json::Value>,
+    bytes_in: u64,
+    config: &Config,
+    multi: bool,
+) -> Done {
+    if config.format != Format::Jsonl || config.explain {
+        let out = render(doc, config, multi);
+        return Done::new(doc, out, bytes_in, 0.0, 0.0);
+    }
     fields.insert("title".into(), serde_json::json!(doc.title));
     fields.insert("text".into(), serde_json::json!(doc.text()));
     if config.blocks {
-        let extra = write::json_record(&doc, true);
+        let extra = write::json_record(doc, true);
         for key in ["blocks", "merges"] {
             if let Some(v) = extra.get(key) {
                 fields.insert(key.into(), v.clone());
@@ -336,7 +349,7 @@ fn process_warc(
     }
     let mut s = serde_json::Value::Object(fields).to_string();
     s.push('\n');
-    Ok(Done::new(&doc, s, bytes_in, 0.0, 0.0))
+    Done::new(doc, s, bytes_in, 0.0, 0.0)
 }
 
 /// Cleans one JSONL record. JSONL output keeps every input field and adds
@@ -358,24 +371,7 @@ fn process_record(
     let mut doc = crate::clean_str_with(&record.content, kind, &options(config));
     doc.id = record.id;
     doc.source = format!("{}:{line_no}", shard.display());
-    if config.format != Format::Jsonl || config.explain {
-        let out = render(&doc, config, multi);
-        return Ok(Done::new(&doc, out, bytes_in, 0.0, 0.0));
-    }
-    let mut fields = record.fields;
-    fields.insert("title".into(), serde_json::json!(doc.title));
-    fields.insert("text".into(), serde_json::json!(doc.text()));
-    if config.blocks {
-        let extra = write::json_record(&doc, true);
-        for key in ["blocks", "merges"] {
-            if let Some(v) = extra.get(key) {
-                fields.insert(key.into(), v.clone());
-            }
-        }
-    }
-    let mut s = serde_json::Value::Object(fields).to_string();
-    s.push('\n');
-    Ok(Done::new(&doc, s, bytes_in, 0.0, 0.0))
+    Ok(shard_output(&doc, record.fields, bytes_in, config, multi))
 }
 
 /// Temporary output files being written, so an interrupted run can remove

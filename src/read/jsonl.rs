@@ -37,14 +37,7 @@ impl Default for Fields {
 
 /// True when `path` names a JSONL shard.
 pub fn is_jsonl(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let name = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".zst"))
-        .unwrap_or(&name);
+    let name = super::name_without_compression(path);
     name.ends_with(".jsonl") || name.ends_with(".ndjson")
 }
 

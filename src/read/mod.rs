@@ -78,6 +78,18 @@ pub struct RawDoc {
     pub bytes: Vec<u8>,
 }
 
+/// The lowercase file name of `path` without a trailing `.gz` or `.zst`.
+pub(crate) fn name_without_compression(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name)
+        .to_string()
+}
+
 fn has_wanted_extension(path: &Path) -> bool {
     let name = path
         .file_name()

@@ -14,14 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// True when `path` names a WARC shard.
 pub fn is_warc(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let name = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".zst"))
-        .unwrap_or(&name);
+    let name = super::name_without_compression(path);
     name.ends_with(".warc") || name.ends_with(".arc")
 }
 
