@@ -66,6 +66,24 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", default_value = "url")]
     pub url_field: String,
 
+    /// Do not look for near-duplicate documents.
+    #[arg(long)]
+    pub no_dedup: bool,
+
+    /// Verified Jaccard similarity (0–1, word 3-gram shingles) at or above
+    /// which a document is a near-duplicate of an earlier one.
+    #[arg(long, value_name = "SIM", default_value_t = 0.4, value_parser = parse_unit)]
+    pub dedup_threshold: f32,
+
+    /// Most near-duplicates one document can gather (a cap against chains).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_cluster: usize,
+
+    /// Leave near-duplicate documents out of the output (the first in input
+    /// order is kept).
+    #[arg(long)]
+    pub drop_duplicates: bool,
+
     /// Stop at the first document that fails (exit status 1).
     #[arg(long)]
     pub strict: bool,
@@ -100,6 +118,11 @@ impl Cli {
                 threshold: self.merge_threshold,
             }),
             strict: self.strict,
+            near_dups: (!self.no_dedup).then_some(dechaff::merge::near_dup::NearDupOptions {
+                threshold: self.dedup_threshold,
+                max_cluster: self.max_cluster,
+            }),
+            drop_duplicates: self.drop_duplicates,
             stats: self.stats,
             progress: !self.quiet,
             fields: dechaff::read::jsonl::Fields {

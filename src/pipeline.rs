@@ -49,6 +49,10 @@ pub struct Config {
     pub stats: Option<PathBuf>,
     /// Show a progress bar on stderr (only drawn when it is a terminal).
     pub progress: bool,
+    /// Flag near-duplicate documents (`None`: off).
+    pub near_dups: Option<crate::merge::near_dup::NearDupOptions>,
+    /// Leave near-duplicate documents out of the output.
+    pub drop_duplicates: bool,
 }
 
 impl Default for Config {
@@ -67,6 +71,8 @@ impl Default for Config {
             strict: false,
             stats: None,
             progress: true,
+            near_dups: Some(crate::merge::near_dup::NearDupOptions::default()),
+            drop_duplicates: false,
         }
     }
 }
@@ -142,6 +148,9 @@ pub struct StageSeconds {
 /// One cleaned document's output and its figures.
 struct Done {
     out: String,
+    id: String,
+    text: String,
+    fingerprint: Option<crate::merge::near_dup::Fingerprint>,
     bytes_in: u64,
     blocks: BlockCounts,
     merges: MergeCounts,
@@ -169,6 +178,9 @@ impl Done {
         let t = &doc.timings;
         Done {
             out,
+            id: doc.id.clone(),
+            text: doc.text(),
+            fingerprint: None,
             bytes_in,
             blocks,
             merges,
@@ -269,6 +281,15 @@ fn options(config: &Config) -> crate::Options {
 }
 
 fn process(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
+    let mut done = process_one(work, config, multi)?;
+    if config.near_dups.is_some() {
+        done.fingerprint = crate::merge::near_dup::fingerprint(&done.text);
+    }
+    done.text = String::new();
+    Ok(done)
+}
+
+fn process_one(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
     match work {
         Work::File(source) => {
             let t = std::time::Instant::now();
@@ -502,6 +523,9 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
     } else {
         indicatif::ProgressBar::hidden()
     };
+    let mut near_dups = config
+        .near_dups
+        .map(crate::merge::near_dup::NearDupIndex::new);
     let mut pending: Vec<Work> = Vec::new();
     let mut pending_bytes = 0usize;
     let mut flush = |pending: &mut Vec<Work>,
@@ -518,7 +542,17 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         pending.clear();
         for r in results {
             match r {
-                Ok(done) => {
+                Ok(mut done) => {
+                    if let (Some(index), Some(fp)) = (near_dups.as_mut(), done.fingerprint.take())
+                        && let Some((original, _)) = index.check(&done.id, &fp)
+                    {
+                        summary.duplicate += 1;
+                        if config.drop_duplicates {
+                            progress.inc(1);
+                            continue;
+                        }
+                        mark_duplicate(&mut done.out, &original, config);
+                    }
                     if json_array && !first {
                         sink.write(",\n").map_err(out_err)?;
                     }
@@ -665,6 +699,22 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         write_stats(path, &summary)?;
     }
     Ok(summary)
+}
+
+/// Adds `"duplicate_of": "<id>"` to a JSON or JSONL record (other formats
+/// are left as they are).
+fn mark_duplicate(out: &mut String, original: &str, config: &Config) {
+    if config.explain || !matches!(config.format, Format::Jsonl | Format::Json) {
+        return;
+    }
+    let Some(end) = out.rfind('}') else {
+        return;
+    };
+    let field = format!(
+        ",\"duplicate_of\":{}",
+        serde_json::Value::String(original.to_string())
+    );
+    out.insert_str(end, &field);
 }
 
 /// Counts a failed document and reports it, or, with `--strict`, ends the run.

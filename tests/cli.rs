@@ -598,6 +598,48 @@ fn stats_file_and_strict_mode() {
 }
 
 #[test]
+fn near_duplicate_documents_are_flagged_or_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(samples().join("news-article.html")).unwrap();
+    // The same story republished: a few words edited, other site chrome.
+    let edited = html
+        .replace("harbour authority", "port authority")
+        .replace("Thursday", "Friday")
+        .replace("<nav", "<nav data-site=\"other\"");
+    let mut lines = String::new();
+    for (id, page) in [
+        ("orig", &html),
+        (
+            "forum",
+            &std::fs::read_to_string(samples().join("forum-thread.html")).unwrap(),
+        ),
+        ("copy", &edited),
+    ] {
+        lines.push_str(&serde_json::json!({"id": id, "html": page}).to_string());
+        lines.push('\n');
+    }
+    let shard = dir.path().join("c.jsonl");
+    std::fs::write(&shard, lines).unwrap();
+    let out = run(&["-f", "jsonl", "-j", "2", shard.to_str().unwrap()]);
+    assert!(out.status.success());
+    let recs = jsonl(&out);
+    assert_eq!(recs.len(), 3);
+    assert!(recs[0].get("duplicate_of").is_none());
+    assert!(recs[1].get("duplicate_of").is_none());
+    assert_eq!(recs[2]["duplicate_of"], "orig");
+    let one = run(&["-f", "jsonl", "-j", "1", shard.to_str().unwrap()]);
+    assert_eq!(one.stdout, out.stdout, "independent of --jobs");
+    let dropped = run(&["-f", "jsonl", "--drop-duplicates", shard.to_str().unwrap()]);
+    let ids: Vec<String> = jsonl(&dropped)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["orig", "forum"]);
+    let off = run(&["-f", "jsonl", "--no-dedup", shard.to_str().unwrap()]);
+    assert!(jsonl(&off).iter().all(|r| r.get("duplicate_of").is_none()));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(run(&["--format", "nope"]).status.code(), Some(2));
     assert_eq!(run(&["--no-such-flag"]).status.code(), Some(2));

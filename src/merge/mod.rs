@@ -21,6 +21,7 @@
 //!   stays, the summary leaves. `--merge-threshold` tunes repeats and
 //!   containment; the restatement test has fixed, documented thresholds.
 
+pub mod near_dup;
 pub mod restate;
 
 use crate::score::stopwords;
