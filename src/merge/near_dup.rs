@@ -4,9 +4,9 @@
 //! Takes each cleaned document's text, in input order, and says whether it
 //! is a near-duplicate of an earlier one (the same story republished with
 //! small edits and different site chrome). Candidates come from MinHash
-//! signatures ([`HASHES`] values over word [`SHINGLE`]-grams, seeded with
-//! fixed xxh3 seeds so results never change between runs) split into
-//! [`BANDS`] bands; every candidate pair is verified exactly: the Jaccard
+//! signatures ([`HASHES`] values over word [`SHINGLE`]-grams, computed by
+//! one-permutation hashing with densification from fixed xxh3 hashes, so
+//! results never change between runs) split into [`BANDS`] bands; every candidate pair is verified exactly: the Jaccard
 //! similarity of the two shingle sets must reach the threshold. Only
 //! documents that are not themselves duplicates are indexed, so links never
 //! chain, and a document gathers at most `max_cluster` duplicates.
@@ -74,38 +74,57 @@ fn coefficients() -> &'static [(u64, u64); HASHES] {
 /// Computes a document's fingerprint from its cleaned text; `None` when it
 /// is too short to compare (fewer words than a shingle).
 pub fn fingerprint(text: &str) -> Option<Fingerprint> {
-    let words: Vec<String> = text
+    // Hash each lowercased word once, then each run of SHINGLE word hashes.
+    let mut words: Vec<u64> = Vec::new();
+    let mut buf = String::new();
+    for w in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect();
+    {
+        buf.clear();
+        for c in w.chars() {
+            buf.extend(c.to_lowercase());
+        }
+        words.push(xxh3_64(buf.as_bytes()));
+    }
     if words.len() < SHINGLE {
         return None;
     }
-    let mut buf = String::new();
     let mut full: Vec<u64> = words
         .windows(SHINGLE)
         .map(|w| {
-            buf.clear();
-            for (i, x) in w.iter().enumerate() {
-                if i > 0 {
-                    buf.push(' ');
-                }
-                buf.push_str(x);
+            let mut bytes = [0u8; SHINGLE * 8];
+            for (k, h) in w.iter().enumerate() {
+                bytes[k * 8..k * 8 + 8].copy_from_slice(&h.to_le_bytes());
             }
-            xxh3_64(buf.as_bytes())
+            xxh3_64(&bytes)
         })
         .collect();
     full.sort_unstable();
     full.dedup();
+    // One-permutation MinHash: each shingle hash (already a fixed xxh3 of
+    // the words) falls in one of HASHES buckets, which keep their minimum;
+    // empty buckets borrow from the next filled one (densification), so the
+    // chance that two signatures agree in a bucket stays the Jaccard
+    // similarity. One hash per shingle instead of HASHES.
     let coeff = coefficients();
     let mut signature = [u64::MAX; HASHES];
     for &h in &full {
-        for (s, &(a, b)) in signature.iter_mut().zip(coeff.iter()) {
-            let v = h.wrapping_mul(a).wrapping_add(b);
-            if v < *s {
-                *s = v;
-            }
+        let bucket = ((h as u128 * HASHES as u128) >> 64) as usize;
+        let v = h.wrapping_mul(coeff[0].0);
+        if v < signature[bucket] {
+            signature[bucket] = v;
+        }
+    }
+    let filled = signature;
+    for (i, slot) in signature.iter_mut().enumerate() {
+        if *slot != u64::MAX {
+            continue;
+        }
+        // The next bucket that a shingle filled, going round; `full` is not
+        // empty, so there is one.
+        if let Some(d) = (1..HASHES).find(|d| filled[(i + d) % HASHES] != u64::MAX) {
+            *slot = filled[(i + d) % HASHES].wrapping_add(coeff[d].1);
         }
     }
     let mut shingles: Vec<u32> = full.iter().map(|&h| (h >> 32) as u32).collect();
