@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Buffered JSONL lines are processed once they add up to this many bytes
-/// (or to 32 per worker), which bounds memory on large shards.
+/// (or to 256 per worker), which bounds memory on large shards.
 const BATCH_BYTES: usize = 64 << 20;
 
 /// Everything a run needs, independent of the command line.
@@ -506,7 +506,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
     if json_array {
         sink.write("[\n").map_err(out_err)?;
     }
-    let batch_items = (jobs * 32).max(1);
+    let batch_items = (jobs * 256).max(1);
     let mut first = true;
     let progress = if config.progress {
         let bar = indicatif::ProgressBar::with_draw_target(
