@@ -47,6 +47,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The document is beyond a structural limit (nesting, element count).
+    #[error("{path}: skipped: {what}")]
+    TooComplex {
+        /// The file (or shard and record).
+        path: PathBuf,
+        /// Which limit, with the figures.
+        what: String,
+    },
     /// The content is not text (an image, a PDF …).
     #[error("{path}: not text: {what}")]
     NotText {

@@ -203,6 +203,30 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
     }
 }
 
+/// Deepest element nesting accepted (estimated from the tags before parsing).
+pub const MAX_NESTING: usize = 10_000;
+/// Most elements accepted in one document.
+pub const MAX_ELEMENTS: usize = 2_000_000;
+
+/// Refuses HTML whose parse would take minutes: nesting deeper than
+/// [`MAX_NESTING`] or more than [`MAX_ELEMENTS`] elements.
+pub fn check_shape(html: &str, source: &str) -> Result<(), Error> {
+    let (depth, elements) = read::html_shape(html);
+    if depth > MAX_NESTING {
+        return Err(Error::TooComplex {
+            path: source.into(),
+            what: format!("elements nest about {depth} deep (limit {MAX_NESTING})"),
+        });
+    }
+    if elements > MAX_ELEMENTS {
+        return Err(Error::TooComplex {
+            path: source.into(),
+            what: format!("{elements} elements (limit {MAX_ELEMENTS})"),
+        });
+    }
+    Ok(())
+}
+
 /// Below this many characters of content, an HTML page is segmented again
 /// with hidden parts kept.
 const RETRY_BELOW_CHARS: usize = 200;
@@ -254,6 +278,9 @@ pub fn clean_raw(raw: &RawDoc, options: &Options) -> Result<Cleaned, Error> {
             InputKind::Text
         }
     });
+    if kind == InputKind::Html {
+        check_shape(&decoded.text, &raw.source)?;
+    }
     let mut cleaned = clean_str_with(&decoded.text, kind, options);
     cleaned.timings.decode = decode_time;
     cleaned.id = raw.id.clone();

@@ -329,6 +329,12 @@ fn process_warc(
     let decoded = read::decode::decode(&response.body, response.charset, true);
     let decode_time = t.elapsed();
     let kind = config.input_kind.unwrap_or(InputKind::Html);
+    if kind == InputKind::Html {
+        crate::check_shape(
+            &decoded.text,
+            &format!("{}#{}", shard.display(), response.record),
+        )?;
+    }
     let mut doc = crate::clean_str_with(&decoded.text, kind, &options(config));
     doc.timings.decode = decode_time;
     doc.id = response
@@ -389,6 +395,9 @@ fn process_record(
     } else {
         InputKind::Text
     });
+    if kind == InputKind::Html {
+        crate::check_shape(&record.content, &format!("{}:{line_no}", shard.display()))?;
+    }
     let mut doc = crate::clean_str_with(&record.content, kind, &options(config));
     doc.id = record.id;
     doc.source = format!("{}:{line_no}", shard.display());

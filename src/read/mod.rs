@@ -266,3 +266,64 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// Estimates how deeply the elements of an HTML document nest and how many
+/// there are, from its tags alone (no parse): start tags of elements that
+/// contain others open a level, end tags close one. Void elements and those
+/// a browser closes by itself when a sibling starts (`p`, `li`, `td` …) do
+/// not count towards depth. Used to refuse documents whose parse would take
+/// minutes (html5ever slows down sharply beyond a few tens of thousands of
+/// open elements) before parsing them.
+pub fn html_shape(html: &str) -> (usize, usize) {
+    const NOT_NESTING: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "!doctype",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut max_depth, mut elements) = (0usize, 0usize, 0usize);
+    let mut name = String::new();
+    for pos in memchr::memchr_iter(b'<', bytes) {
+        let rest = &bytes[pos + 1..];
+        let closing = rest.first() == Some(&b'/');
+        let start = if closing { 1 } else { 0 };
+        name.clear();
+        for &b in rest.iter().skip(start).take(16) {
+            if b.is_ascii_alphanumeric() || b == b'!' {
+                name.push(b.to_ascii_lowercase() as char);
+            } else {
+                break;
+            }
+        }
+        if name.is_empty() || name.starts_with("!-") {
+            continue;
+        }
+        if closing {
+            if !NOT_NESTING.contains(&name.as_str()) {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        elements += 1;
+        let self_closing =
+            memchr::memchr(b'>', rest).is_some_and(|end| end > 0 && rest[end - 1] == b'/');
+        if !self_closing && !NOT_NESTING.contains(&name.as_str()) {
+            depth += 1;
+            max_depth = max_depth.max(depth);
+        }
+    }
+    (max_depth, elements)
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::html_shape;
+
+    #[test]
+    fn nesting_is_estimated_from_tags() {
+        assert_eq!(html_shape("<div><div><p>x<p>y</div></div>").0, 2);
+        assert_eq!(html_shape(&"<div>".repeat(1000)).0, 1000);
+        assert_eq!(html_shape("<ul><li>a<li>b<li>c</ul>").0, 1);
+        assert_eq!(html_shape("<br/><img src=x><hr>").0, 0);
+        assert_eq!(html_shape("a < b and c<d").1, 1);
+    }
+}
