@@ -19,8 +19,14 @@ pub struct Cli {
     pub paths: Vec<PathBuf>,
 
     /// Write output to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", conflicts_with = "output_dir")]
     pub output: Option<PathBuf>,
+
+    /// Write one JSONL file per input shard into DIR, each atomically
+    /// (documents from plain files go to DIR/documents.jsonl). Implies
+    /// --format jsonl.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
 
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
@@ -108,7 +114,6 @@ impl Cli {
         Config {
             inputs: self.paths,
             output: self.output,
-            format: self.format,
             input_kind: self.input_kind,
             jobs: self.jobs,
             explain: self.explain,
@@ -123,6 +128,12 @@ impl Cli {
                 max_cluster: self.max_cluster,
             }),
             drop_duplicates: self.drop_duplicates,
+            format: if self.output_dir.is_some() {
+                Format::Jsonl
+            } else {
+                self.format
+            },
+            output_dir: self.output_dir,
             stats: self.stats,
             progress: !self.quiet,
             fields: dechaff::read::jsonl::Fields {

@@ -53,6 +53,9 @@ pub struct Config {
     pub near_dups: Option<crate::merge::near_dup::NearDupOptions>,
     /// Leave near-duplicate documents out of the output.
     pub drop_duplicates: bool,
+    /// Write one JSONL output per input shard into this directory (and the
+    /// documents read from plain files into `documents.jsonl` there).
+    pub output_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             progress: true,
             near_dups: Some(crate::merge::near_dup::NearDupOptions::default()),
             drop_duplicates: false,
+            output_dir: None,
         }
     }
 }
@@ -425,6 +429,8 @@ pub fn remove_pending_outputs() {
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
     File(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf),
+    /// Nothing is written here (every input goes to its own shard output).
+    Discard,
 }
 
 impl Sink {
@@ -454,11 +460,13 @@ impl Sink {
         match self {
             Sink::Stdout(w) => w.write_all(s.as_bytes()),
             Sink::File(w, _) => w.write_all(s.as_bytes()),
+            Sink::Discard => Ok(()),
         }
     }
 
     fn finish(self) -> Result<(), Error> {
         match self {
+            Sink::Discard => Ok(()),
             Sink::Stdout(mut w) => w.flush().map_err(|e| Error::Io {
                 path: "-".into(),
                 source: e,
@@ -469,6 +477,14 @@ impl Sink {
                     source: e.into_error(),
                 })?;
                 let tmp_path = tmp.path().to_path_buf();
+                // Temporary files are private; the output is an ordinary file.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let _ = tmp
+                        .as_file()
+                        .set_permissions(std::fs::Permissions::from_mode(0o644));
+                }
                 let result = tmp.persist(&path).map(|_| ()).map_err(|e| Error::Io {
                     path: path.clone(),
                     source: e.error,
@@ -507,7 +523,26 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
             |s| matches!(s, Source::File(p) if read::jsonl::is_jsonl(p) || read::warc::is_warc(p)),
         );
     let json_array = config.format == Format::Json && multi && !config.explain;
-    let mut sink = Sink::open(&config.output)?;
+    let main_output = match &config.output_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+                path: dir.clone(),
+                source: e,
+            })?;
+            Some(dir.join("documents.jsonl"))
+        }
+        None => config.output.clone(),
+    };
+    let has_plain_files = sources.iter().any(
+        |s| !matches!(s, Source::File(p) if read::jsonl::is_jsonl(p) || read::warc::is_warc(p)),
+    );
+    // With --output-dir and only shards as input, no documents.jsonl.
+    let mut sink = if config.output_dir.is_some() && !has_plain_files {
+        Sink::Discard
+    } else {
+        Sink::open(&main_output)?
+    };
+    let mut shard_names: rustc_hash::FxHashSet<String> = Default::default();
     let out_err = |e: std::io::Error| Error::Io {
         path: config.output.clone().unwrap_or_else(|| PathBuf::from("-")),
         source: e,
@@ -598,6 +633,17 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                 }
             };
             let mut warc = read::warc::WarcReader::new(stream, p, config.max_page_bytes);
+            // With --output-dir the shard's records go to a file of their own:
+            // it takes the sink's place for the shard.
+            let parked = match &config.output_dir {
+                Some(dir) => {
+                    flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+                    pending_bytes = 0;
+                    let path = shard_output_path(dir, p, &mut shard_names);
+                    Some(std::mem::replace(&mut sink, Sink::open(&Some(path))?))
+                }
+                None => None,
+            };
             loop {
                 match warc.next_record() {
                     Ok(read::warc::Next::End) => break,
@@ -623,6 +669,11 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                     }
                 }
             }
+            if let Some(main) = parked {
+                flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+                pending_bytes = 0;
+                std::mem::replace(&mut sink, main).finish()?;
+            }
             continue;
         }
         let shard = match &source {
@@ -643,6 +694,15 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                 fail(config, &mut summary, &mut report, e)?;
                 continue;
             }
+        };
+        let parked = match &config.output_dir {
+            Some(dir) => {
+                flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+                pending_bytes = 0;
+                let path = shard_output_path(dir, &shard, &mut shard_names);
+                Some(std::mem::replace(&mut sink, Sink::open(&Some(path))?))
+            }
+            None => None,
         };
         let shard = Arc::new(shard);
         let mut line_no = 0usize;
@@ -692,6 +752,11 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                 }
             }
         }
+        if let Some(main) = parked {
+            flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+            pending_bytes = 0;
+            std::mem::replace(&mut sink, main).finish()?;
+        }
     }
     flush(&mut pending, &mut sink, &mut summary, &mut report)?;
     if json_array {
@@ -708,6 +773,30 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         write_stats(path, &summary)?;
     }
     Ok(summary)
+}
+
+/// The output file for one input shard under `--output-dir`: its name
+/// without compression and shard extensions, `.jsonl`, made unique.
+fn shard_output_path(
+    dir: &std::path::Path,
+    shard: &std::path::Path,
+    taken: &mut rustc_hash::FxHashSet<String>,
+) -> PathBuf {
+    let name = shard
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "shard".into());
+    let mut stem = name.as_str();
+    for ext in [".gz", ".zst", ".jsonl", ".ndjson", ".warc", ".arc"] {
+        stem = stem.strip_suffix(ext).unwrap_or(stem);
+    }
+    let mut candidate = format!("{stem}.jsonl");
+    let mut n = 2;
+    while candidate == "documents.jsonl" || !taken.insert(candidate.clone()) {
+        candidate = format!("{stem}-{n}.jsonl");
+        n += 1;
+    }
+    dir.join(candidate)
 }
 
 /// Adds `"duplicate_of": "<id>"` to a JSON or JSONL record (other formats

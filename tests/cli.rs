@@ -640,6 +640,57 @@ fn near_duplicate_documents_are_flagged_or_dropped() {
 }
 
 #[test]
+fn output_dir_writes_one_file_per_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(samples().join("blog-post.html")).unwrap();
+    let rec = |id: &str| serde_json::json!({"id": id, "html": html}).to_string() + "\n";
+    let a = dir.path().join("part-a.jsonl");
+    std::fs::write(&a, rec("a1") + &rec("a2")).unwrap();
+    let b = dir.path().join("part-b.jsonl.gz");
+    {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(rec("b1").as_bytes()).unwrap();
+        std::fs::write(&b, enc.finish().unwrap()).unwrap();
+    }
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "--output-dir",
+        out_dir.to_str().unwrap(),
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        samples().join("seed-article.txt").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let lines = |name: &str| -> Vec<Value> {
+        std::fs::read_to_string(out_dir.join(name))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let ids = |v: Vec<Value>| -> Vec<String> {
+        v.iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(lines("part-a.jsonl")), ["a1", "a2"]);
+    assert_eq!(ids(lines("part-b.jsonl")), ["b1"]);
+    assert_eq!(ids(lines("documents.jsonl")), ["seed-article"]);
+    let names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "no temporary files left: {names:?}");
+    assert!(run(&["--output-dir", "x", "-o", "y", "-"]).status.code() == Some(2));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(run(&["--format", "nope"]).status.code(), Some(2));
     assert_eq!(run(&["--no-such-flag"]).status.code(), Some(2));
