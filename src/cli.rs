@@ -90,6 +90,15 @@ pub struct Cli {
     #[arg(long)]
     pub drop_duplicates: bool,
 
+    /// Learn site boilerplate (blocks that recur on many pages of one host)
+    /// in a first pass over the inputs, then clean with it.
+    #[arg(long, conflicts_with = "site_model")]
+    pub site_boilerplate: bool,
+
+    /// Apply site boilerplate learned earlier by `dechaff learn … -o MODEL`.
+    #[arg(long, value_name = "MODEL")]
+    pub site_model: Option<PathBuf>,
+
     /// Stop at the first document that fails (exit status 1).
     #[arg(long)]
     pub strict: bool,
@@ -109,9 +118,23 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Turns the parsed arguments into a run configuration.
-    pub fn into_config(self) -> Config {
-        Config {
+    /// Turns the parsed arguments into a run configuration; fails when the
+    /// site model cannot be read.
+    pub fn into_config(self) -> Result<Config, String> {
+        let site_model = match &self.site_model {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let model: dechaff::merge::site::SiteModel = serde_json::from_str(&text)
+                    .map_err(|e| format!("{}: not a site model: {e}", path.display()))?;
+                Some(std::sync::Arc::new(model))
+            }
+            None => None,
+        };
+        Ok(Config {
+            site_model,
+            site_two_pass: self.site_boilerplate,
+            learn_sites: false,
             inputs: self.paths,
             output: self.output,
             input_kind: self.input_kind,
@@ -142,7 +165,7 @@ impl Cli {
                 id: self.id_field,
                 url: self.url_field,
             },
-        }
+        })
     }
 }
 

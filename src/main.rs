@@ -10,14 +10,28 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let learning = args.get(1).is_some_and(|a| a == "learn");
+    if learning {
+        args.remove(1);
+    }
+    let cli = cli::Cli::parse_from(args);
     // Interrupted (SIGINT/SIGTERM/SIGHUP): drop half-written temporary
     // outputs; the target files were never touched.
     let _ = ctrlc::set_handler(|| {
         dechaff::pipeline::remove_pending_outputs();
         std::process::exit(130);
     });
-    let config = cli.into_config();
+    let config = match cli.into_config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("dechaff: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if learning {
+        return learn(config);
+    }
     let result = dechaff::pipeline::run(&config, |e| eprintln!("dechaff: {e}"));
     if let Ok(summary) = &result
         && summary.skipped_not_html > 0
@@ -39,5 +53,49 @@ fn main() -> ExitCode {
             eprintln!("dechaff: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `dechaff learn PATH… -o MODEL`: learns site boilerplate and saves it.
+fn learn(mut config: dechaff::pipeline::Config) -> ExitCode {
+    let Some(out) = config.output.take() else {
+        eprintln!("dechaff: learn needs -o MODEL");
+        return ExitCode::from(2);
+    };
+    config.learn_sites = true;
+    config.site_two_pass = false;
+    let summary = match dechaff::pipeline::run(&config, |e| eprintln!("dechaff: {e}")) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("dechaff: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let model = summary.site_model.clone().unwrap_or_default();
+    let json = serde_json::to_string_pretty(&model).unwrap_or_else(|_| "{}".into());
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| ".".into());
+    let written = tempfile::NamedTempFile::new_in(&dir).and_then(|mut tmp| {
+        use std::io::Write;
+        tmp.write_all(json.as_bytes())?;
+        tmp.persist(&out).map_err(|e| e.error)?;
+        Ok(())
+    });
+    if let Err(e) = written {
+        eprintln!("dechaff: {}: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    eprintln!(
+        "dechaff: learned boilerplate of {} hosts from {} pages",
+        model.hosts.len(),
+        summary.written
+    );
+    if summary.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -56,6 +56,13 @@ pub struct Config {
     /// Write one JSONL output per input shard into this directory (and the
     /// documents read from plain files into `documents.jsonl` there).
     pub output_dir: Option<PathBuf>,
+    /// Learned site boilerplate to apply.
+    pub site_model: Option<Arc<crate::merge::site::SiteModel>>,
+    /// Learn site boilerplate in a first pass over the inputs, then clean
+    /// with it (two passes in one run).
+    pub site_two_pass: bool,
+    /// Only learn site boilerplate: no output; the model is in the summary.
+    pub learn_sites: bool,
 }
 
 impl Default for Config {
@@ -77,6 +84,9 @@ impl Default for Config {
             near_dups: Some(crate::merge::near_dup::NearDupOptions::default()),
             drop_duplicates: false,
             output_dir: None,
+            site_model: None,
+            site_two_pass: false,
+            learn_sites: false,
         }
     }
 }
@@ -108,6 +118,11 @@ pub struct Summary {
     pub elapsed_seconds: f64,
     /// Documents written per wall-clock second.
     pub pages_per_second: f64,
+    /// Content blocks marked junk as site boilerplate.
+    pub site_boilerplate_blocks: u64,
+    /// With `learn_sites`: the learned model.
+    #[serde(skip)]
+    pub site_model: Option<crate::merge::site::SiteModel>,
 }
 
 /// Blocks by verdict.
@@ -154,6 +169,9 @@ struct Done {
     out: String,
     id: String,
     text: String,
+    host: Option<String>,
+    site_hashes: Vec<u64>,
+    site_marked: u64,
     fingerprint: Option<crate::merge::near_dup::Fingerprint>,
     bytes_in: u64,
     blocks: BlockCounts,
@@ -184,6 +202,9 @@ impl Done {
             out,
             id: doc.id.clone(),
             text: doc.text(),
+            host: None,
+            site_hashes: Vec::new(),
+            site_marked: 0,
             fingerprint: None,
             bytes_in,
             blocks,
@@ -293,22 +314,56 @@ fn process(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
     Ok(done)
 }
 
+/// Site boilerplate for one cleaned document: in learning mode, the hashes
+/// of its blocks; otherwise the model's verdicts applied. `url` is the
+/// document's URL from its record, if any (else its canonical URL).
+fn site_step(
+    doc: &mut crate::Cleaned,
+    url: Option<&str>,
+    config: &Config,
+) -> (Option<String>, Vec<u64>, u64) {
+    use crate::merge::site;
+    let url = url
+        .map(str::to_string)
+        .or_else(|| doc.page.meta.url.clone());
+    let host = url.as_deref().and_then(site::host_of);
+    let Some(h) = &host else {
+        return (None, Vec::new(), 0);
+    };
+    if config.learn_sites {
+        let hashes = doc
+            .page
+            .blocks
+            .iter()
+            .filter_map(|b| site::block_hash(&b.text))
+            .collect();
+        return (host, hashes, 0);
+    }
+    let marked = config.site_model.as_ref().map_or(0, |m| m.apply(doc, h)) as u64;
+    (host, Vec::new(), marked)
+}
+
+fn with_site(mut done: Done, site: (Option<String>, Vec<u64>, u64)) -> Done {
+    done.host = site.0;
+    done.site_hashes = site.1;
+    done.site_marked = site.2;
+    done
+}
+
 fn process_one(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
     match work {
         Work::File(source) => {
             let t = std::time::Instant::now();
             let raw = read::read_source(source, config.max_page_bytes)?;
             let read_time = t.elapsed().as_secs_f64();
-            let doc = clean_raw(&raw, &options(config))?;
+            let mut doc = clean_raw(&raw, &options(config))?;
+            let site = site_step(&mut doc, None, config);
             let t = std::time::Instant::now();
             let out = render(&doc, config, multi);
             let write_time = t.elapsed().as_secs_f64();
-            Ok(Done::new(
-                &doc,
-                out,
-                raw.bytes.len() as u64,
-                read_time,
-                write_time,
+            Ok(with_site(
+                Done::new(&doc, out, raw.bytes.len() as u64, read_time, write_time),
+                site,
             ))
         }
         Work::Line {
@@ -347,11 +402,15 @@ fn process_warc(
         .or_else(|| response.url.clone())
         .unwrap_or_else(|| format!("{}#{}", shard.display(), response.record));
     doc.source = format!("{}#{}", shard.display(), response.record);
+    let site = site_step(&mut doc, response.url.as_deref(), config);
     let mut fields = serde_json::Map::new();
     fields.insert("id".into(), serde_json::json!(doc.id));
     fields.insert("url".into(), serde_json::json!(response.url));
     fields.insert("source".into(), serde_json::json!(doc.source));
-    Ok(shard_output(&doc, fields, bytes_in, config, multi))
+    Ok(with_site(
+        shard_output(&doc, fields, bytes_in, config, multi),
+        site,
+    ))
 }
 
 /// The output for a document read from a shard: with `--format jsonl`, the
@@ -405,7 +464,16 @@ fn process_record(
     let mut doc = crate::clean_str_with(&record.content, kind, &options(config));
     doc.id = record.id;
     doc.source = format!("{}:{line_no}", shard.display());
-    Ok(shard_output(&doc, record.fields, bytes_in, config, multi))
+    let url = record
+        .fields
+        .get(&config.fields.url)
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let site = site_step(&mut doc, url.as_deref(), config);
+    Ok(with_site(
+        shard_output(&doc, record.fields, bytes_in, config, multi),
+        site,
+    ))
 }
 
 /// Temporary output files being written, so an interrupted run can remove
@@ -500,6 +568,27 @@ impl Sink {
 /// an `Err` means the run as a whole could not go on (the output could not
 /// be written).
 pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, Error> {
+    run_with(config, &mut report)
+}
+
+fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summary, Error> {
+    if config.site_two_pass && config.site_model.is_none() && !config.learn_sites {
+        // First pass: learn the sites' boilerplate (errors are reported by
+        // the second pass, which reads the same inputs).
+        let mut learn = config.clone();
+        learn.learn_sites = true;
+        learn.site_two_pass = false;
+        learn.stats = None;
+        learn.strict = false;
+        learn.progress = false;
+        let model = run_with(&learn, &mut |_| {})?
+            .site_model
+            .unwrap_or_default();
+        let mut clean = config.clone();
+        clean.site_two_pass = false;
+        clean.site_model = Some(Arc::new(model));
+        return run_with(&clean, report);
+    }
     let started = std::time::Instant::now();
     let (sources, walk_errors) = read::discover(&config.inputs);
     let mut summary = Summary::default();
@@ -537,7 +626,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         |s| !matches!(s, Source::File(p) if read::jsonl::is_jsonl(p) || read::warc::is_warc(p)),
     );
     // With --output-dir and only shards as input, no documents.jsonl.
-    let mut sink = if config.output_dir.is_some() && !has_plain_files {
+    let mut sink = if config.learn_sites || (config.output_dir.is_some() && !has_plain_files) {
         Sink::Discard
     } else {
         Sink::open(&main_output)?
@@ -569,7 +658,9 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
     };
     let mut near_dups = config
         .near_dups
+        .filter(|_| !config.learn_sites)
         .map(crate::merge::near_dup::NearDupIndex::new);
+    let mut learner = crate::merge::site::SiteLearner::default();
     let mut pending: Vec<Work> = Vec::new();
     let mut pending_bytes = 0usize;
     let mut flush = |pending: &mut Vec<Work>,
@@ -587,6 +678,15 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
         for r in results {
             match r {
                 Ok(mut done) => {
+                    if config.learn_sites {
+                        if let Some(host) = &done.host {
+                            learner.add(host, &done.site_hashes);
+                        }
+                        summary.written += 1;
+                        progress.inc(1);
+                        continue;
+                    }
+                    summary.site_boilerplate_blocks += done.site_marked;
                     if let (Some(index), Some(fp)) = (near_dups.as_mut(), done.fingerprint.take())
                         && let Some((original, _)) = index.check(&done.id, &fp)
                     {
@@ -635,7 +735,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
             let mut warc = read::warc::WarcReader::new(stream, p, config.max_page_bytes);
             // With --output-dir the shard's records go to a file of their own:
             // it takes the sink's place for the shard.
-            let parked = match &config.output_dir {
+            let parked = match config.output_dir.as_ref().filter(|_| !config.learn_sites) {
                 Some(dir) => {
                     flush(&mut pending, &mut sink, &mut summary, &mut report)?;
                     pending_bytes = 0;
@@ -695,7 +795,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
                 continue;
             }
         };
-        let parked = match &config.output_dir {
+        let parked = match config.output_dir.as_ref().filter(|_| !config.learn_sites) {
             Some(dir) => {
                 flush(&mut pending, &mut sink, &mut summary, &mut report)?;
                 pending_bytes = 0;
@@ -764,6 +864,9 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
     }
     sink.finish()?;
     progress.finish_and_clear();
+    if config.learn_sites {
+        summary.site_model = Some(learner.finish());
+    }
     summary.documents_read = summary.written + summary.failed;
     summary.elapsed_seconds = started.elapsed().as_secs_f64();
     if summary.elapsed_seconds > 0.0 {

@@ -690,6 +690,120 @@ fn output_dir_writes_one_file_per_shard() {
     assert!(run(&["--output-dir", "x", "-o", "y", "-"]).status.code() == Some(2));
 }
 
+/// Six stories from one host sharing a content-like chrome paragraph, and
+/// one from another host carrying the same paragraph once.
+fn site_corpus(dir: &Path) -> PathBuf {
+    let chrome = "The Daily Example is an independent newsroom funded by readers like you, and every story we publish is free to read for everyone.";
+    let mut lines = String::new();
+    for (i, topic) in [
+        "bridge repairs",
+        "school budget",
+        "river cleanup",
+        "library hours",
+        "bus routes",
+        "city park",
+        "harbour fees",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let paras = [
+            format!(
+                "The council discussed the {topic} on Monday, and members agreed that the plan needs more work before the vote next month."
+            ),
+            format!(
+                "Residents who spoke at the meeting said the {topic} had been neglected for years, and several asked for a public survey."
+            ),
+            chrome.to_string(),
+            format!(
+                "Officials will publish a revised proposal for the {topic} in the spring, after consultations with local groups and experts."
+            ),
+        ];
+        let body: String = paras.iter().map(|p| format!("<p>{p}</p>")).collect();
+        let html = format!(
+            "<html><body><article><h1>Story about the {topic}</h1>{body}</article></body></html>"
+        );
+        let host = if i == 6 {
+            "other.example.net"
+        } else {
+            "news.example.org"
+        };
+        lines.push_str(&serde_json::json!({"id": format!("s{i}"), "url": format!("https://{host}/story/{i}"), "html": html}).to_string());
+        lines.push('\n');
+    }
+    let path = dir.join("site.jsonl");
+    std::fs::write(&path, lines).unwrap();
+    path
+}
+
+#[test]
+fn site_boilerplate_is_learned_per_host_in_one_run_or_through_a_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = site_corpus(dir.path());
+    let chrome = "independent newsroom funded by readers";
+    let plain = jsonl(&run(&["-f", "jsonl", corpus.to_str().unwrap()]));
+    assert!(
+        plain
+            .iter()
+            .all(|r| r["text"].as_str().unwrap().contains(chrome)),
+        "single pages keep it"
+    );
+    let two_pass = jsonl(&run(&[
+        "-f",
+        "jsonl",
+        "--site-boilerplate",
+        corpus.to_str().unwrap(),
+    ]));
+    for r in &two_pass[..6] {
+        let text = r["text"].as_str().unwrap();
+        assert!(!text.contains(chrome), "{}", r["id"]);
+        assert!(text.contains("The council discussed"), "stories stay");
+    }
+    assert!(
+        two_pass[6]["text"].as_str().unwrap().contains(chrome),
+        "not the other host's chrome"
+    );
+
+    let model = dir.path().join("model.json");
+    let learned = run(&[
+        "learn",
+        corpus.to_str().unwrap(),
+        "-o",
+        model.to_str().unwrap(),
+    ]);
+    assert!(
+        learned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&learned.stderr)
+    );
+    let out = run(&[
+        "-f",
+        "json",
+        "--site-model",
+        model.to_str().unwrap(),
+        corpus.to_str().unwrap(),
+    ]);
+    let docs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reasons: Vec<&str> = docs[0]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["verdict"] == "junk")
+        .filter_map(|b| b["reasons"][0].as_str())
+        .filter(|r| r.starts_with("site boilerplate"))
+        .collect();
+    assert_eq!(
+        reasons,
+        ["site boilerplate (on 6 of 6 pages of news.example.org)"]
+    );
+    let missing = run(&[
+        "--site-model",
+        "/nonexistent/model.json",
+        corpus.to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(run(&["--format", "nope"]).status.code(), Some(2));

@@ -23,6 +23,7 @@
 
 pub mod near_dup;
 pub mod restate;
+pub mod site;
 
 use crate::score::stopwords;
 use crate::segment::{BlockKind, Page};

@@ -1,0 +1,175 @@
+//! Site boilerplate: blocks that recur across many pages of one host.
+//!
+//! A first pass over a corpus counts, per host, on how many pages each
+//! block (normalised: lowercase letters and digits) appears; blocks on at
+//! least [`MIN_PAGES`] pages and [`MIN_SHARE`] of the host's pages are the
+//! site's chrome (a "Advertise with …" line, a disclaimer, a newsletter
+//! pitch). The second pass marks such blocks junk wherever single-page
+//! features kept them. Counting is per host, so an article syndicated to
+//! many sites is not chrome anywhere; a block is counted once per page. The
+//! model can be saved and loaded (`dechaff learn … -o MODEL`, then
+//! `--site-model MODEL`) so separate shard runs share it.
+
+use crate::Cleaned;
+use crate::score::Verdict;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A block is chrome when it appears on at least this many pages of a host…
+pub const MIN_PAGES: u32 = 3;
+/// … and on at least this share of them.
+pub const MIN_SHARE: f32 = 0.3;
+/// Blocks shorter than this many words are not counted (a lone "Share" is
+/// judged well enough by the page).
+const MIN_WORDS: usize = 4;
+
+/// The host of a URL (`https://www.example.com/a` → `www.example.com`).
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The hash of a block's normalised text, or `None` for short blocks.
+pub fn block_hash(text: &str) -> Option<u64> {
+    let mut norm = String::with_capacity(text.len());
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            norm.extend(c.to_lowercase());
+            if !in_word {
+                words += 1;
+                in_word = true;
+            }
+        } else if in_word {
+            norm.push(' ');
+            in_word = false;
+        }
+    }
+    (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(norm.trim_end().as_bytes()))
+}
+
+/// Counts blocks per host during the first pass.
+#[derive(Debug, Default)]
+pub struct SiteLearner {
+    hosts: FxHashMap<String, (u32, FxHashMap<u64, u32>)>,
+}
+
+impl SiteLearner {
+    /// Adds one page of `host` with the hashes of its blocks.
+    pub fn add(&mut self, host: &str, hashes: &[u64]) {
+        let entry = self.hosts.entry(host.to_string()).or_default();
+        entry.0 += 1;
+        let distinct: FxHashSet<u64> = hashes.iter().copied().collect();
+        for h in distinct {
+            *entry.1.entry(h).or_insert(0) += 1;
+        }
+    }
+
+    /// The model: per host, the blocks that recur enough to be chrome.
+    pub fn finish(self) -> SiteModel {
+        let mut hosts = BTreeMap::new();
+        for (host, (pages, counts)) in self.hosts {
+            let mut blocks: BTreeMap<String, u32> = counts
+                .into_iter()
+                .filter(|&(_, n)| n >= MIN_PAGES && n as f32 >= MIN_SHARE * pages as f32)
+                .map(|(h, n)| (format!("{h:016x}"), n))
+                .collect();
+            if !blocks.is_empty() {
+                hosts.insert(
+                    host,
+                    HostModel {
+                        pages,
+                        blocks: std::mem::take(&mut blocks),
+                    },
+                );
+            }
+        }
+        SiteModel { version: 1, hosts }
+    }
+}
+
+/// What the model knows of one host.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HostModel {
+    /// Pages of the host seen while learning.
+    pub pages: u32,
+    /// Chrome blocks (hash in hex) and on how many pages each appeared.
+    pub blocks: BTreeMap<String, u32>,
+}
+
+/// Learned site boilerplate, per host; saved as JSON.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SiteModel {
+    /// Format version (1).
+    pub version: u32,
+    /// Hosts with at least one chrome block.
+    pub hosts: BTreeMap<String, HostModel>,
+}
+
+impl SiteModel {
+    /// Marks the content blocks of `doc` that are chrome of `host` as junk,
+    /// with the reason. Returns how many it marked.
+    pub fn apply(&self, doc: &mut Cleaned, host: &str) -> usize {
+        let Some(model) = self.hosts.get(host) else {
+            return 0;
+        };
+        let mut marked = 0;
+        for (b, j) in doc.page.blocks.iter().zip(doc.judgements.iter_mut()) {
+            if j.verdict != Verdict::Content || b.is_title {
+                continue;
+            }
+            let Some(h) = block_hash(&b.text) else {
+                continue;
+            };
+            if let Some(&n) = model.blocks.get(&format!("{h:016x}")) {
+                j.verdict = Verdict::Junk;
+                j.reasons.insert(
+                    0,
+                    format!(
+                        "site boilerplate (on {n} of {} pages of {host})",
+                        model.pages
+                    ),
+                );
+                marked += 1;
+            }
+        }
+        marked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_parsed() {
+        assert_eq!(
+            host_of("https://WWW.Example.com:8080/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(host_of("http://user@h.org").as_deref(), Some("h.org"));
+        assert_eq!(host_of("").as_deref(), None);
+    }
+
+    #[test]
+    fn recurring_blocks_become_chrome_per_host() {
+        let chrome = block_hash("Advertise with us and reach millions of readers.").unwrap();
+        let mut learner = SiteLearner::default();
+        for i in 0..5u64 {
+            let story = block_hash(&format!("A different story number {i} about a topic")).unwrap();
+            learner.add("news.example", &[chrome, story, chrome]);
+        }
+        // The same chrome line once on another host is not its chrome.
+        learner.add("other.example", &[chrome]);
+        let model = learner.finish();
+        let host = &model.hosts["news.example"];
+        assert_eq!(host.pages, 5);
+        assert_eq!(host.blocks.len(), 1);
+        assert!(!model.hosts.contains_key("other.example"));
+        assert!(block_hash("Too short").is_none());
+    }
+}
