@@ -99,6 +99,11 @@ pub struct Cli {
     #[arg(long, value_name = "MODEL")]
     pub site_model: Option<PathBuf>,
 
+    /// Report a document that takes longer than SECS to clean as failed and
+    /// leave it out (0: no limit).
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub doc_timeout: f64,
+
     /// Stop at the first document that fails (exit status 1).
     #[arg(long)]
     pub strict: bool,
@@ -135,6 +140,8 @@ impl Cli {
             site_model,
             site_two_pass: self.site_boilerplate,
             learn_sites: false,
+            doc_timeout: (self.doc_timeout > 0.0)
+                .then(|| std::time::Duration::from_secs_f64(self.doc_timeout)),
             inputs: self.paths,
             output: self.output,
             input_kind: self.input_kind,

@@ -63,6 +63,9 @@ pub struct Config {
     pub site_two_pass: bool,
     /// Only learn site boilerplate: no output; the model is in the summary.
     pub learn_sites: bool,
+    /// A document that takes longer than this to clean is reported as
+    /// failed and left out.
+    pub doc_timeout: Option<std::time::Duration>,
 }
 
 impl Default for Config {
@@ -87,6 +90,7 @@ impl Default for Config {
             site_model: None,
             site_two_pass: false,
             learn_sites: false,
+            doc_timeout: Some(std::time::Duration::from_secs(10)),
         }
     }
 }
@@ -288,6 +292,15 @@ enum Work {
 }
 
 impl Work {
+    /// The document's name for messages: the file, `shard:line` or `shard#record`.
+    fn name(&self) -> String {
+        match self {
+            Work::File(source) => source.display(),
+            Work::Line { shard, line_no, .. } => format!("{}:{line_no}", shard.display()),
+            Work::Warc { shard, response } => format!("{}#{}", shard.display(), response.record),
+        }
+    }
+
     fn size(&self) -> usize {
         match self {
             Work::File(_) => 0,
@@ -306,7 +319,23 @@ fn options(config: &Config) -> crate::Options {
 }
 
 fn process(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
+    let started = std::time::Instant::now();
     let mut done = process_one(work, config, multi)?;
+    if let Some(limit) = config.doc_timeout
+        && started.elapsed() > limit
+    {
+        // The work is not cut short mid-parse (the structural guard in
+        // `check_shape` bounds parses); a document over budget is reported
+        // and left out, so one slow page shows instead of slipping through.
+        return Err(Error::TooComplex {
+            path: work.name().into(),
+            what: format!(
+                "took {:.1} s, over --doc-timeout ({:.1} s)",
+                started.elapsed().as_secs_f64(),
+                limit.as_secs_f64()
+            ),
+        });
+    }
     if config.near_dups.is_some() {
         done.fingerprint = crate::merge::near_dup::fingerprint(&done.text);
     }

@@ -805,6 +805,27 @@ fn site_boilerplate_is_learned_per_host_in_one_run_or_through_a_model() {
 }
 
 #[test]
+fn documents_over_the_time_budget_are_reported() {
+    let seed = samples().join("seed-article.txt");
+    let out = run(&[
+        "--doc-timeout",
+        "0.000001",
+        "-f",
+        "jsonl",
+        seed.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("seed-article.txt: skipped: took") && err.contains("--doc-timeout"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let unlimited = run(&["--doc-timeout", "0", "-f", "jsonl", seed.to_str().unwrap()]);
+    assert!(unlimited.status.success());
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(run(&["--format", "nope"]).status.code(), Some(2));
     assert_eq!(run(&["--no-such-flag"]).status.code(), Some(2));
