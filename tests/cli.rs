@@ -448,6 +448,21 @@ fn bad_inputs_fail_alone_with_the_file_named() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("pages");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(samples().join("news-article.html"), sub.join("a.html")).unwrap();
+    std::os::unix::fs::symlink(&sub, sub.join("loop")).unwrap();
+    let out = run(&["-f", "jsonl", sub.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("loop"), "{err}");
+    assert_eq!(jsonl(&out).len(), 1);
+}
+
 #[test]
 fn page_size_cap_is_reported() {
     let dir = tempfile::tempdir().unwrap();
