@@ -124,10 +124,26 @@ pub struct Summary {
     pub pages_per_second: f64,
     /// Content blocks marked junk as site boilerplate.
     pub site_boilerplate_blocks: u64,
+    /// The slowest documents (most time in all stages), slowest first.
+    pub slowest: Vec<SlowDocument>,
     /// With `learn_sites`: the learned model.
     #[serde(skip)]
     pub site_model: Option<crate::merge::site::SiteModel>,
 }
+
+/// One of the slowest documents of a run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SlowDocument {
+    /// Where it came from (file, `shard:line` or `shard#record`).
+    pub source: String,
+    /// Seconds spent on it, all stages.
+    pub seconds: f64,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// How many of the slowest documents `--stats` lists.
+const SLOWEST: usize = 5;
 
 /// Blocks by verdict.
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]
@@ -172,6 +188,7 @@ pub struct StageSeconds {
 struct Done {
     out: String,
     id: String,
+    source: String,
     text: String,
     host: Option<String>,
     site_hashes: Vec<u64>,
@@ -205,6 +222,7 @@ impl Done {
         Done {
             out,
             id: doc.id.clone(),
+            source: doc.source.clone(),
             text: doc.text(),
             host: None,
             site_hashes: Vec::new(),
@@ -227,6 +245,21 @@ impl Done {
 
 impl Summary {
     fn add(&mut self, d: &Done) {
+        let spent = d.seconds.read
+            + d.seconds.decode
+            + d.seconds.segment
+            + d.seconds.score
+            + d.seconds.merge
+            + d.seconds.write;
+        if self.slowest.len() < SLOWEST || self.slowest.last().is_some_and(|s| spent > s.seconds) {
+            self.slowest.push(SlowDocument {
+                source: d.source.clone(),
+                seconds: spent,
+                bytes: d.bytes_in,
+            });
+            self.slowest.sort_by(|a, b| b.seconds.total_cmp(&a.seconds));
+            self.slowest.truncate(SLOWEST);
+        }
         self.written += 1;
         self.bytes_in += d.bytes_in;
         self.bytes_out += d.out.len() as u64;

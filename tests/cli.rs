@@ -595,6 +595,14 @@ fn stats_file_and_strict_mode() {
         assert!(s["seconds"][stage].is_number(), "{stage}");
     }
     assert!(s["pages_per_second"].as_f64().unwrap() > 0.0);
+    let slowest = s["slowest"].as_array().unwrap();
+    assert_eq!(slowest.len(), 5);
+    assert!(
+        slowest
+            .windows(2)
+            .all(|w| w[0]["seconds"].as_f64() >= w[1]["seconds"].as_f64())
+    );
+    assert!(slowest[0]["source"].as_str().unwrap().contains("samples"));
 
     let bad = dir.path().join("bad");
     std::fs::create_dir(&bad).unwrap();
