@@ -343,6 +343,36 @@ impl Work {
     }
 }
 
+/// Documents waiting to be processed together: full at a number of items
+/// (256 per worker) or at [`BATCH_BYTES`] of input, whichever comes first.
+struct Batch {
+    items: Vec<Work>,
+    bytes: usize,
+    max_items: usize,
+}
+
+impl Batch {
+    fn new(max_items: usize) -> Self {
+        Batch {
+            items: Vec::new(),
+            bytes: 0,
+            max_items,
+        }
+    }
+
+    /// Adds a document; true when the batch is now full.
+    fn push(&mut self, work: Work) -> bool {
+        self.bytes += work.size();
+        self.items.push(work);
+        self.items.len() >= self.max_items || self.bytes >= BATCH_BYTES
+    }
+
+    fn clear(&mut self) {
+        self.items.clear();
+        self.bytes = 0;
+    }
+}
+
 fn options(config: &Config) -> crate::Options {
     crate::Options {
         input_kind: config.input_kind,
@@ -701,7 +731,6 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
     if json_array {
         sink.write("[\n").map_err(out_err)?;
     }
-    let batch_items = (jobs * 256).max(1);
     let mut first = true;
     let progress = if config.progress {
         let bar = indicatif::ProgressBar::with_draw_target(
@@ -723,15 +752,15 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
         .filter(|_| !config.learn_sites)
         .map(crate::merge::near_dup::NearDupIndex::new);
     let mut learner = crate::merge::site::SiteLearner::default();
-    let mut pending: Vec<Work> = Vec::new();
-    let mut pending_bytes = 0usize;
-    let mut flush = |pending: &mut Vec<Work>,
+    let mut pending = Batch::new((jobs * 256).max(1));
+    let mut flush = |pending: &mut Batch,
                      sink: &mut Sink,
                      summary: &mut Summary,
                      report: &mut dyn FnMut(&Error)|
      -> Result<(), Error> {
         let results: Vec<Result<Done, Error>> = pool.install(|| {
             pending
+                .items
                 .par_iter()
                 .map(|w| process(w, config, multi))
                 .collect()
@@ -800,7 +829,6 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
             let parked = match config.output_dir.as_ref().filter(|_| !config.learn_sites) {
                 Some(dir) => {
                     flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                    pending_bytes = 0;
                     let path = shard_output_path(dir, p, &mut shard_names);
                     Some(std::mem::replace(&mut sink, Sink::open(&Some(path))?))
                 }
@@ -816,11 +844,8 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                             shard: Arc::clone(&shard),
                             response,
                         };
-                        pending_bytes += work.size();
-                        pending.push(work);
-                        if pending.len() >= batch_items || pending_bytes >= BATCH_BYTES {
+                        if pending.push(work) {
                             flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                            pending_bytes = 0;
                         }
                     }
                     Err(e) => {
@@ -833,7 +858,6 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
             }
             if let Some(main) = parked {
                 flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                pending_bytes = 0;
                 std::mem::replace(&mut sink, main).finish()?;
             }
             continue;
@@ -843,10 +867,8 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
             _ => None,
         };
         let Some(shard) = shard else {
-            pending.push(Work::File(source));
-            if pending.len() >= batch_items {
+            if pending.push(Work::File(source)) {
                 flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                pending_bytes = 0;
             }
             continue;
         };
@@ -860,7 +882,6 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
         let parked = match config.output_dir.as_ref().filter(|_| !config.learn_sites) {
             Some(dir) => {
                 flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                pending_bytes = 0;
                 let path = shard_output_path(dir, &shard, &mut shard_names);
                 Some(std::mem::replace(&mut sink, Sink::open(&Some(path))?))
             }
@@ -894,11 +915,8 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                         line_no,
                         line: std::mem::take(&mut buf),
                     };
-                    pending_bytes += work.size();
-                    pending.push(work);
-                    if pending.len() >= batch_items || pending_bytes >= BATCH_BYTES {
+                    if pending.push(work) {
                         flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                        pending_bytes = 0;
                     }
                 }
                 Err(e) => {
@@ -916,7 +934,6 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
         }
         if let Some(main) = parked {
             flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-            pending_bytes = 0;
             std::mem::replace(&mut sink, main).finish()?;
         }
     }

@@ -323,15 +323,8 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
             .find(|f| !f.is_empty())
             .unwrap_or_default();
         if !found.is_empty() {
-            let mut merges: Vec<Merge> = found
-                .into_iter()
-                .map(|(p, score, sources)| Merge {
-                    dropped: paras[p].block,
-                    of: sources.iter().map(|&s| paras[s].block).collect(),
-                    similarity: (score as f64 * 1000.0).round() / 1000.0,
-                    kind: MergeKind::Restatement,
-                })
-                .collect();
+            let mut merges: Vec<Merge> =
+                found.into_iter().map(|f| restatement(&paras, f)).collect();
             // The label goes with its summary.
             if keep[l] {
                 let of = merges.first().map(|m| m.of.clone()).unwrap_or_default();
@@ -347,13 +340,19 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
     }
     restate::lead_summary(&paras)
         .into_iter()
-        .map(|(p, score, sources)| Merge {
-            dropped: paras[p].block,
-            of: sources.iter().map(|&s| paras[s].block).collect(),
-            similarity: (score as f64 * 1000.0).round() / 1000.0,
-            kind: MergeKind::Restatement,
-        })
+        .map(|f| restatement(&paras, f))
         .collect()
+}
+
+/// The merge for one paragraph [`restate`] found: (paragraph, score, the
+/// paragraphs it draws on), as block indices.
+fn restatement(paras: &[restate::Para], (p, score, sources): (usize, f32, Vec<usize>)) -> Merge {
+    Merge {
+        dropped: paras[p].block,
+        of: sources.iter().map(|&s| paras[s].block).collect(),
+        similarity: (score as f64 * 1000.0).round() / 1000.0,
+        kind: MergeKind::Restatement,
+    }
 }
 
 #[cfg(test)]

@@ -41,10 +41,10 @@ pub const LONG_BLOCK_WORDS: u32 = 40;
 /// Blocks up to this many words are checked against every phrase.
 pub const SHORT_BLOCK_WORDS: u32 = 12;
 
-/// Phrases, lowercase. Several languages; the English list is longest.
+/// Further phrases, lowercase, that mark short blocks only (short blocks are
+/// checked against [`STRONG`] too). Several languages; English is longest.
 const PHRASES: &[&str] = &[
     // rights, legal
-    "all rights reserved",
     "copyright ©",
     "©",
     "privacy policy",
@@ -55,27 +55,10 @@ const PHRASES: &[&str] = &[
     "terms & conditions",
     "do not sell my",
     "accessibility statement",
-    "alle rechte vorbehalten",
-    "todos los derechos reservados",
-    "tous droits réservés",
-    "todos os direitos reservados",
-    "все права защищены",
-    "tutti i diritti riservati",
     "hak cipta",
     "datenschutz",
     "impressum",
-    // disclaimers and disclosures
-    "views expressed",
-    "opinions expressed",
-    "do not necessarily reflect",
-    "does not necessarily reflect",
-    "does not always share",
-    "amazon associate",
-    "qualifying purchases",
-    "affiliate links",
     // cookies and consent
-    "we use cookies",
-    "uses cookies",
     "accept all",
     "accept cookies",
     "manage preferences",
@@ -109,12 +92,10 @@ const PHRASES: &[&str] = &[
     // ads, sponsorship
     "advertisement",
     "advertising",
-    "advertise with",
     "sponsored",
     "adblock",
     "ad blocker",
     "affiliate",
-    "we may earn",
     "commission",
     "paid partnership",
     "anzeige",
@@ -193,17 +174,20 @@ fn build(list: &[&str]) -> AhoCorasick {
 /// words), if any: every phrase for short blocks, the strong ones for
 /// blocks up to [`LONG_BLOCK_WORDS`], none for longer ones.
 pub fn boilerplate_phrase(text: &str, words: u32) -> Option<&'static str> {
-    static ALL: OnceLock<AhoCorasick> = OnceLock::new();
+    static SHORT: OnceLock<AhoCorasick> = OnceLock::new();
     static STRONG_ONLY: OnceLock<AhoCorasick> = OnceLock::new();
-    let (matcher, list) = if words <= SHORT_BLOCK_WORDS {
-        (ALL.get_or_init(|| build(PHRASES)), PHRASES)
-    } else if words <= LONG_BLOCK_WORDS {
-        (STRONG_ONLY.get_or_init(|| build(STRONG)), STRONG)
-    } else {
+    if words > LONG_BLOCK_WORDS {
         return None;
-    };
-    let m = matcher.find(text)?;
-    Some(list[m.pattern().as_usize()])
+    }
+    let strong = STRONG_ONLY.get_or_init(|| build(STRONG));
+    if let Some(m) = strong.find(text) {
+        return Some(STRONG[m.pattern().as_usize()]);
+    }
+    if words > SHORT_BLOCK_WORDS {
+        return None;
+    }
+    let m = SHORT.get_or_init(|| build(PHRASES)).find(text)?;
+    Some(PHRASES[m.pattern().as_usize()])
 }
 
 #[cfg(test)]
