@@ -299,7 +299,9 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
             .find(|&i| page.blocks[i].kind == BlockKind::Heading && keep[i])
             .unwrap_or(page.blocks.len());
         // The paragraphs after the label that share the first one's
-        // container (the summary box, the key-points list).
+        // container (the summary box, the key-points list) and kind (in
+        // plain text, where everything shares one container, a list of
+        // points ends where paragraphs start).
         let container = |b: usize| page.nodes[page.blocks[b].node as usize].parent;
         let after: Vec<usize> = para_blocks
             .iter()
@@ -311,7 +313,10 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
             Some(&first) => after
                 .iter()
                 .copied()
-                .take_while(|&p| container(paras[p].block) == container(paras[first].block))
+                .take_while(|&p| {
+                    let (b, f) = (paras[p].block, paras[first].block);
+                    container(b) == container(f) && page.blocks[b].kind == page.blocks[f].kind
+                })
                 .take(8)
                 .collect(),
             None => Vec::new(),

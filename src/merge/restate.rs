@@ -111,6 +111,10 @@ struct Alignment {
 
 /// Aligns the paragraphs `candidates` with the sentences of the paragraphs
 /// `body` (indices into `paras`).
+/// A paragraph needs this many distinct content-word stems before it can
+/// count as restating others.
+const MIN_CANDIDATE_STEMS: usize = 5;
+
 fn align(paras: &[Para], body: &[usize], candidates: &[usize]) -> Vec<Alignment> {
     // The body's sentences, an inverted index over their stems, and the
     // stems' document frequencies (per sentence).
@@ -137,6 +141,15 @@ fn align(paras: &[Para], body: &[usize], candidates: &[usize]) -> Vec<Alignment>
         let para = &paras[i];
         let mut scores = Vec::new();
         let mut sources = FxHashSet::default();
+        // Too few content words to say what a paragraph restates.
+        let stems: FxHashSet<u64> = para.sentences.iter().flatten().copied().collect();
+        if stems.len() < MIN_CANDIDATE_STEMS {
+            out.push(Alignment {
+                score: 0.0,
+                sources: FxHashSet::default(),
+            });
+            continue;
+        }
         for sentence in &para.sentences {
             let total: f32 = sentence.iter().map(|&w| idf(w)).sum();
             if total <= 0.0 {
@@ -193,8 +206,8 @@ fn align(paras: &[Para], body: &[usize], candidates: &[usize]) -> Vec<Alignment>
 
 /// Labelled summaries restate more loosely: every item aligns at least this
 /// well, and this well on average.
-const LABELLED_MIN_EACH: f32 = 0.2;
-const LABELLED_MIN_MEAN: f32 = 0.3;
+const LABELLED_MIN_EACH: f32 = 0.15;
+const LABELLED_MIN_MEAN: f32 = 0.25;
 
 /// A run of paragraphs under a summary label ("Key points", "Summary",
 /// "TL;DR" …): `region` holds their indices. When they restate the rest

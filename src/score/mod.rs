@@ -281,9 +281,17 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
     (readability_best, best, inside)
 }
 
-/// For plain text, the main area is the run of blocks from the first to the
-/// last paragraph that reads as body text (long, prose-like, no boilerplate
-/// wording); what comes before and after is the site's chrome.
+/// True when a plain-text block is worded as chrome: a strong boilerplate
+/// phrase (a disclaimer, a consent notice), or a short phrase that makes up
+/// most of the block ("Related Articles", "Back to top").
+fn worded_as_chrome(text: &str, f: &Features) -> bool {
+    let Some(p) = f.phrase else { return false };
+    phrases::is_strong(p) || p.len() * 2 >= text.trim().len()
+}
+
+/// For plain text, the body is the run of blocks from the first to the last
+/// paragraph that reads as body text (long, prose-like, no boilerplate
+/// wording), widened over neighbouring prose and small gaps.
 fn text_body_span(page: &Page, feats: &[Features]) -> Option<(usize, usize)> {
     let is_anchor = |i: usize| {
         let b = &page.blocks[i];
@@ -297,23 +305,157 @@ fn text_body_span(page: &Page, feats: &[Features]) -> Option<(usize, usize)> {
     let mut last = (0..page.blocks.len()).rev().find(|&i| is_anchor(i))?;
     // Shorter paragraphs of running text next to the body belong to it
     // (a one-sentence lede, a closing quote).
-    let is_prose = |i: usize| {
-        let b = &page.blocks[i];
-        let f = &feats[i];
-        matches!(b.kind, BlockKind::Paragraph | BlockKind::Line)
-            && !b.is_title
-            && f.words >= 6
-            && f.phrase.is_none()
-            && f.stop_density >= 0.25
-            && (f.sentence_ends >= 1 || f.commas >= 1 || f.words >= 12)
+    let is_prose = |i: usize| is_prose(page, feats, i);
+    // The body may be broken by a subheading, a "More:" or a dateline: a
+    // gap of up to `MAX_GAP` blocks is bridged when prose follows it and no
+    // boilerplate wording sits in it.
+    let n = page.blocks.len();
+    let next_prose = |from: usize, forward: bool| -> Option<usize> {
+        for step in 1..=MAX_GAP + 1 {
+            let j = if forward {
+                from.checked_add(step).filter(|&j| j < n)?
+            } else {
+                from.checked_sub(step)?
+            };
+            if feats[j].phrase.is_some() {
+                return None;
+            }
+            if is_prose(j) {
+                return Some(j);
+            }
+        }
+        None
     };
-    while first > 0 && is_prose(first - 1) {
-        first -= 1;
+    while let Some(j) = next_prose(first, false) {
+        first = j;
     }
-    while last + 1 < page.blocks.len() && is_prose(last + 1) {
-        last += 1;
+    while let Some(j) = next_prose(last, true) {
+        last = j;
     }
     Some((first, last))
+}
+
+/// True when a plain-text block reads as running text: a sentence or more
+/// of prose-like wording, no boilerplate phrase.
+fn is_prose(page: &Page, feats: &[Features], i: usize) -> bool {
+    let b = &page.blocks[i];
+    let f = &feats[i];
+    matches!(b.kind, BlockKind::Paragraph | BlockKind::Line)
+        && !b.is_title
+        && f.words >= 6
+        && f.phrase.is_none()
+        && f.stop_density >= 0.25
+        && (f.sentence_ends >= 1 || f.commas >= 1 || f.words >= 12)
+}
+
+/// True when a short plain-text line reads like a header's chrome: a
+/// section name of a few words, a `|`-separated menu, a date or counter, a
+/// run of capitalised labels without a single function word.
+fn looks_like_chrome_line(page: &Page, feats: &[Features], i: usize) -> bool {
+    let text = &page.blocks[i].text;
+    let f = &feats[i];
+    let worded = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    f.words <= 3
+        || text.contains(" | ")
+        || worded < 3
+        || f.phrase.is_some()
+        || (f.stop_density == 0.0 && f.sentence_ends == 0)
+}
+
+/// True for a short line dated by a year or a time of day, with at most
+/// three words ("Tuesday, November 19, 2019", "Updated 5:12 pm").
+fn is_date_line(text: &str) -> bool {
+    let worded = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    let b = text.as_bytes();
+    let year = b.windows(4).enumerate().any(|(i, w)| {
+        (w.starts_with(b"19") || w.starts_with(b"20"))
+            && w.iter().all(u8::is_ascii_digit)
+            && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+    });
+    let time = b.windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    });
+    worded <= 3 && (year || time) && text.chars().count() <= 60
+}
+
+/// Most non-prose blocks the plain-text body span bridges (see
+/// [`text_body_span`]).
+const MAX_GAP: usize = 2;
+
+/// Judges the blocks of a plain-text page.
+///
+/// Plain text carries no markup, so only wording and position speak. Text
+/// is kept unless there is evidence it is chrome: inside the body span
+/// (see [`text_body_span`]) only blocks worded as chrome go; before and after
+/// it, chrome starts at the first block with boilerplate wording, counted
+/// from the body outward, and runs to the edge of the text (menus, related
+/// links and footers sit together). Text that is already clean — such as
+/// dechaff's own output — passes through unchanged.
+fn judge_text(page: &Page, feats: &[Features], explain: bool) -> Vec<Judgement> {
+    let n = page.blocks.len();
+    let (first, last) = text_body_span(page, feats).unwrap_or((0, n.saturating_sub(1)));
+    let worded = |i: usize| worded_as_chrome(&page.blocks[i].text, &feats[i]);
+    // Short lines above the title are the site's header (menus, section
+    // names, dates); prose there is kept.
+    let title = page.blocks.iter().position(|b| b.is_title);
+    let header = |i: usize| {
+        title.is_some_and(|t| i < t)
+            && !is_prose(page, feats, i)
+            && looks_like_chrome_line(page, feats, i)
+    };
+    // Outside the body: from the boilerplate wording nearest the body out.
+    // Chrome is believed on clear evidence: one block worded as chrome, or
+    // two with boilerplate phrases, between the start of chrome and the edge.
+    let phrased = |i: usize| feats[i].phrase.is_some();
+    let enough = |range: std::ops::Range<usize>| {
+        range.clone().any(worded) || range.filter(|&i| phrased(i)).count() >= 2
+    };
+    let head_chrome_end = (0..first)
+        .rev()
+        .find(|&i| phrased(i) && enough(0..i + 1))
+        .map(|i| i + 1);
+    let tail_chrome_start = (last + 1..n).find(|&i| phrased(i) && enough(i..n));
+    (0..n)
+        .map(|i| {
+            let f = &feats[i];
+            let text = &page.blocks[i].text;
+            let (keep, why): (bool, &dyn Fn() -> String) = if worded_as_chrome(text, f) {
+                (false, &|| {
+                    format!("boilerplate wording (\"{}\")", f.phrase.unwrap_or_default())
+                })
+            } else if header(i) {
+                (false, &|| "above the title, not prose".into())
+            } else if i < first && is_date_line(text) {
+                (false, &|| "a date line before the body".into())
+            } else if head_chrome_end.is_some_and(|end| i < end) {
+                (false, &|| {
+                    "before the body, with boilerplate wording".into()
+                })
+            } else if tail_chrome_start.is_some_and(|start| i >= start) {
+                (false, &|| "after the body, with boilerplate wording".into())
+            } else if (first..=last).contains(&i) {
+                (true, &|| "inside the body".into())
+            } else {
+                (true, &|| "next to the body, no boilerplate wording".into())
+            };
+            Judgement {
+                verdict: if keep {
+                    Verdict::Content
+                } else {
+                    Verdict::Junk
+                },
+                score: if keep { 1.0 } else { -1.0 },
+                reasons: if explain { vec![why()] } else { Vec::new() },
+            }
+        })
+        .collect()
 }
 
 /// Everything scoring measured about a page: per-block features, the main
@@ -465,7 +607,7 @@ pub fn analyze(page: &Page, explain: bool) -> Analysis {
     let text_span = if page.is_html {
         None
     } else {
-        text_body_span(page, &feats)
+        Some(text_body_span(page, &feats).unwrap_or((0, page.blocks.len().saturating_sub(1))))
     };
     for (i, (b, f)) in page.blocks.iter().zip(feats.iter_mut()).enumerate() {
         f.in_main = match text_span {
@@ -493,13 +635,18 @@ pub fn analyze(page: &Page, explain: bool) -> Analysis {
         }
     }
     let lang_known = lang.is_some();
-    let mut judged: Vec<Judgement> = page
-        .blocks
-        .iter()
-        .zip(&feats)
-        .map(|(b, f)| judge(b.kind, b.heading_level, f, lang_known, explain))
-        .collect();
-    smooth(page, &feats, &mut judged, explain);
+    let mut judged: Vec<Judgement> = if page.is_html {
+        let mut judged: Vec<Judgement> = page
+            .blocks
+            .iter()
+            .zip(&feats)
+            .map(|(b, f)| judge(b.kind, b.heading_level, f, lang_known, explain))
+            .collect();
+        smooth(page, &feats, &mut judged, explain);
+        judged
+    } else {
+        judge_text(page, &feats, explain)
+    };
     for (b, j) in page.blocks.iter().zip(judged.iter_mut()) {
         if b.is_title {
             j.verdict = Verdict::Content;
@@ -730,5 +877,40 @@ mod tests {
         assert_eq!(count_shape("One. Two! Three?"), (3, 0));
         assert_eq!(count_shape("a, b, c"), (0, 2));
         assert_eq!(count_shape("这是。那是。"), (2, 0));
+    }
+
+    fn kept_text(src: &str) -> Vec<String> {
+        let page = crate::segment::text::segment(src);
+        let j = score(&page, false);
+        page.blocks
+            .iter()
+            .zip(&j)
+            .filter(|(b, j)| j.verdict == Verdict::Content && !b.is_title)
+            .map(|(b, _)| b.text.clone())
+            .collect()
+    }
+
+    const BODY: &str = "The council voted on Tuesday to expand the city's bus network, adding three routes that will connect the northern suburbs to the hospital and the university, a plan that residents had requested for years.\n\n\
+        More:\n\n\
+        Work on the new stops starts in spring, and the first buses should run before the end of the summer, the transport office said in a statement on its website.";
+
+    #[test]
+    fn clean_plain_text_passes_through() {
+        let src = format!("City Expands Bus Network\n\n{BODY}\n\nWith reporting by the news desk");
+        let kept = kept_text(&src);
+        assert_eq!(kept.len(), 4, "{kept:?}");
+        assert_eq!(kept[1], "More:", "a short line inside the body stays");
+    }
+
+    #[test]
+    fn plain_text_chrome_around_the_body_goes() {
+        let src = format!(
+            "Skip to content\nNews | Sport | Weather | Contact\nTuesday, November 19, 2019\n\n\
+             City Expands Bus Network\n\n{BODY}\n\n\
+             Related Articles\nWhy trams are back\nThe best parks in town\n© 2024 Example News"
+        );
+        let kept = kept_text(&src);
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        assert!(kept[0].starts_with("The council voted"));
     }
 }

@@ -123,6 +123,14 @@ const PHRASES: &[&str] = &[
     "most popular",
     "most read",
     "trending",
+    "recent posts",
+    "related content",
+    "tags:",
+    "posted in",
+    "filed under",
+    "first published",
+    "mailing list",
+    "media contact",
     "previous post",
     "next post",
     "previous article",
@@ -188,6 +196,12 @@ pub fn boilerplate_phrase(text: &str, words: u32) -> Option<&'static str> {
     }
     let m = SHORT.get_or_init(|| build(PHRASES)).find(text)?;
     Some(PHRASES[m.pattern().as_usize()])
+}
+
+/// True for the phrases in the strong list: wording that marks a block as
+/// chrome whatever else it says (see [`boilerplate_phrase`]).
+pub fn is_strong(phrase: &str) -> bool {
+    STRONG.contains(&phrase)
 }
 
 #[cfg(test)]

@@ -85,8 +85,18 @@ fn looks_like_title(b: &Block) -> bool {
         return false;
     }
     let words = b.text.split_whitespace().count();
+    // A date line ("December 18, 2025") or a counter is not a headline.
+    let worded = b
+        .text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
     let t = b.text.trim_end();
-    (3..=30).contains(&words) && !t.ends_with(['.', ':', ';', ',']) && b.chars <= 250
+    (3..=30).contains(&words)
+        && worded >= 3
+        && !t.ends_with(['.', ':', ';', ','])
+        && b.chars <= 250
+        && crate::score::phrases::boilerplate_phrase(&b.text, words as u32).is_none()
 }
 
 /// Segments plain text into blocks.
@@ -100,6 +110,7 @@ pub fn segment(text: &str) -> Page {
         shape: 0,
     });
     let mut chunk: Vec<&str> = Vec::new();
+    let mut first_chunk_lines = 0;
     let mut lines = text.lines().map(|l| l.trim()).peekable();
     loop {
         let line = lines.next();
@@ -111,6 +122,19 @@ pub fn segment(text: &str) -> Page {
             _ => {}
         }
         if !chunk.is_empty() {
+            if page.blocks.is_empty() {
+                first_chunk_lines = chunk.len();
+            }
+            // Rows of `|`-separated cells (how dechaff writes a table) stay
+            // together as one table.
+            if chunk.len() >= 2 && chunk.iter().all(|l| l.contains(" | ")) {
+                push(&mut page, &chunk.join("\n"), BlockKind::Table, 0);
+                chunk.clear();
+                if line.is_none() {
+                    break;
+                }
+                continue;
+            }
             let structured = chunk
                 .iter()
                 .any(|l| heading_level(l).is_some() || bullet(l).is_some());
@@ -142,13 +166,31 @@ pub fn segment(text: &str) -> Page {
         .position(|b| b.kind == BlockKind::Paragraph && b.chars > 150)
         .unwrap_or(page.blocks.len());
     let limit = page.blocks.len().min(12).min(first_long);
-    let title_idx = (0..limit).find(|&i| {
-        let b = &page.blocks[i];
-        (b.kind == BlockKind::Heading || looks_like_title(b))
-            && page.blocks[i + 1..]
-                .iter()
-                .take(8)
-                .any(|n| n.kind != BlockKind::Heading && n.chars > 80)
+    // A headline standing alone on the first line, set off by a blank line,
+    // is the title (dechaff's own output starts so); a menu line is part of
+    // a run of lines.
+    let standalone_first = first_chunk_lines == 1
+        && page.blocks.first().is_some_and(|b| {
+            let worded = b
+                .text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+            worded >= 2
+                && b.chars <= 250
+                && !b.text.trim_end().ends_with(['.', ':', ';', ','])
+                && b.kind != BlockKind::ListItem
+                && crate::score::phrases::boilerplate_phrase(&b.text, worded as u32).is_none()
+        });
+    let title_idx = standalone_first.then_some(0).or_else(|| {
+        (0..limit).find(|&i| {
+            let b = &page.blocks[i];
+            (b.kind == BlockKind::Heading || looks_like_title(b))
+                && page.blocks[i + 1..]
+                    .iter()
+                    .take(8)
+                    .any(|n| n.kind != BlockKind::Heading && n.chars > 80)
+        })
     });
     if let Some(i) = title_idx {
         page.blocks[i].is_title = true;
