@@ -448,6 +448,40 @@ fn bad_inputs_fail_alone_with_the_file_named() {
     );
 }
 
+/// A file that cannot be read: without permission (when the tests do not
+/// run as root, who may read anything) and one whose reads fail with an I/O
+/// error whoever reads it (`/proc/self/mem` at offset 0, linked in under an
+/// `.html` name).
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_files_fail_alone_with_the_file_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::copy(samples().join("news-article.html"), p.join("1-good.html")).unwrap();
+    let locked = p.join("2-locked.html");
+    std::fs::copy(samples().join("blog-post.html"), &locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let locked_is_unreadable = std::fs::read(&locked).is_err();
+    std::os::unix::fs::symlink("/proc/self/mem", p.join("3-io-error.html")).unwrap();
+    std::fs::copy(samples().join("forum-thread.html"), p.join("4-good.html")).unwrap();
+    let out = run(&["-f", "jsonl", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3-io-error.html"), "{err}");
+    let ids: Vec<String> = jsonl(&out)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    if locked_is_unreadable {
+        assert!(err.contains("2-locked.html"), "{err}");
+        assert_eq!(ids, ["1-good", "4-good"]);
+    } else {
+        assert_eq!(ids, ["1-good", "2-locked", "4-good"]);
+    }
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loops_are_reported_and_the_rest_is_read() {
