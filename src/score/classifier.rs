@@ -33,15 +33,15 @@ impl Forest {
     /// Adds the trees' leaves for every vector in `vs` to `sums`, tree by
     /// tree (one tree's nodes stay in cache while all blocks pass through
     /// it, and the walks of neighbouring blocks overlap in the pipeline).
-    pub fn add_log_odds<V: AsRef<[f32]>>(&self, vs: &[V], sums: &mut [f32]) {
+    pub fn add_log_odds(&self, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
         for &root in self.roots {
             for (v, sum) in vs.iter().zip(sums.iter_mut()) {
-                let v = v.as_ref();
                 let mut node = root;
                 while node >= 0 {
                     let (feature, split, left, right) = self.nodes[node as usize];
-                    let x = v.get(feature as usize).copied().unwrap_or(0.0);
-                    node = if x <= split { left } else { right };
+                    // Stage-one features index a fixed-size vector (the
+                    // model's features are a prefix of it, checked above).
+                    node = if v[feature as usize] <= split { left } else { right };
                 }
                 *sum += self.leaves[(-node - 1) as usize];
             }
