@@ -27,7 +27,7 @@ pub mod site;
 
 use crate::score::stopwords;
 use crate::segment::{BlockKind, Page};
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 
@@ -147,7 +147,9 @@ pub fn find_merges(page: &Page, keep: &[bool], opts: &MergeOptions) -> Vec<Merge
     let n = page.blocks.len();
     let mut grams: Vec<Vec<u64>> = vec![Vec::new(); n];
     let mut norm: Vec<Vec<u64>> = vec![Vec::new(); n];
-    let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    // (trigram, block) for every trigram of every candidate block; sorted,
+    // the blocks sharing a trigram sit together (cheaper than a map of lists).
+    let mut postings: Vec<(u64, u32)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
         if !keep[i] || b.is_title || matches!(b.kind, BlockKind::Code | BlockKind::Table) {
             continue;
@@ -158,33 +160,34 @@ pub fn find_merges(page: &Page, keep: &[bool], opts: &MergeOptions) -> Vec<Merge
         }
         grams[i] = trigrams(&w);
         norm[i] = w;
-        for &g in &grams[i] {
-            index.entry(g).or_default().push(i as u32);
-        }
+        postings.extend(grams[i].iter().map(|&g| (g, i as u32)));
     }
-    // Candidate pairs: blocks sharing at least half of the smaller one's trigrams.
-    let mut shared: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    for postings in index.values() {
-        if postings.len() < 2 || postings.len() > MAX_POSTINGS {
+    postings.sort_unstable();
+    // Candidate pairs: blocks sharing at least half of the smaller one's
+    // trigrams. Each block's trigrams are deduplicated, so a run of one
+    // trigram lists each block once, in increasing order.
+    let mut pair_hits: Vec<(u32, u32)> = Vec::new();
+    for run in postings.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() < 2 || run.len() > MAX_POSTINGS {
             continue;
         }
-        for (k, &a) in postings.iter().enumerate() {
-            for &b in &postings[k + 1..] {
-                if a != b {
-                    *shared.entry((a.min(b), a.max(b))).or_insert(0) += 1;
-                }
+        for (k, &(_, a)) in run.iter().enumerate() {
+            for &(_, b) in &run[k + 1..] {
+                pair_hits.push((a, b));
             }
         }
     }
+    pair_hits.sort_unstable();
+    let shared = pair_hits
+        .chunk_by(|x, y| x == y)
+        .map(|run| (run[0], run.len() as u32));
     let content_around = |i: usize| -> usize {
         let lo = i.saturating_sub(2);
         let hi = (i + 3).min(n);
         (lo..hi).filter(|&k| k != i && keep[k]).count()
     };
     let mut pairs: Vec<(f32, usize, usize, MergeKind)> = Vec::new();
-    let mut pair_list: Vec<_> = shared.into_iter().collect();
-    pair_list.sort_unstable();
-    for ((a, b), count) in pair_list {
+    for ((a, b), count) in shared {
         let (a, b) = (a as usize, b as usize);
         let (short, long) = if grams[a].len() <= grams[b].len() {
             (a, b)
