@@ -168,4 +168,50 @@ proptest! {
         let second = dechaff::write::plain_text(&dechaff::clean_str(&first, InputKind::Text));
         prop_assert_eq!(words(&first), words(&second), "first:\n{}\nsecond:\n{}", first, second);
     }
+
+    /// Blanking script and style bodies before parsing changes nothing the
+    /// segmenter sees, whatever tags, comments, quotes and raw-text elements
+    /// surround them.
+    #[test]
+    fn blanking_scripts_before_parsing_changes_no_block(pieces in prop::collection::vec(markup_piece(), 1..25)) {
+        let html = pieces.concat();
+        let blocks = |dom: &scraper::Html| {
+            let page = dechaff::segment::html::segment_dom(dom, false);
+            (page.title.clone(), page.blocks.iter().map(|b| (b.text.clone(), b.kind)).collect::<Vec<_>>())
+        };
+        let fast = blocks(&dechaff::segment::html::parse(&html));
+        let slow = blocks(&dechaff::segment::html::parse_as_is(&html));
+        prop_assert_eq!(fast, slow, "{}", html);
+    }
+}
+
+/// Pieces of markup that stress the script-blanking scanner: scripts and
+/// styles (JSON-LD, escaped, unterminated), comments and attributes that
+/// mention `<script>`, raw-text and RCDATA elements, stray `<` and `>`.
+fn markup_piece() -> impl Strategy<Value = String> {
+    let text = "[a-zA-Z <>/=\"'!-]{0,20}";
+    prop_oneof![
+        text.prop_map(|t| format!("<p>{t}</p>")),
+        text.prop_map(|t| format!("<script>{t}</script>")),
+        text.prop_map(|t| format!("<SCRIPT type=\"text/javascript\">var s = \"{t}\";</SCRIPT >")),
+        text.prop_map(|t| format!(
+            "<script type=\"application/ld+json\">{{\"@type\": \"{t}\"}}</script>"
+        )),
+        text.prop_map(|t| format!("<script><!-- {t} <script>x</script> --></script>")),
+        text.prop_map(|t| format!("<style>p {{ content: \"{t}\" }}</style>")),
+        text.prop_map(|t| format!("<!-- <script> {t} -->")),
+        text.prop_map(|t| format!("<div title=\"<script>{t}\" data-x='>'>{t}</div>")),
+        text.prop_map(|t| format!("<textarea><script>{t}</textarea>")),
+        text.prop_map(|t| format!("<title>{t}<style></title>")),
+        text.prop_map(|t| format!("<svg><script>{t}</script></svg><p>after</p>")),
+        text.prop_map(|t| format!("<noscript><p>{t}</p></noscript>")),
+        text.prop_map(|t| format!("<script>{t}")),
+        text.prop_map(|t| format!("<style>{t}")),
+        text,
+        Just("</script>".to_string()),
+        Just("<script/>".to_string()),
+        Just("<scripts>x</scripts>".to_string()),
+        Just("<!-->".to_string()),
+        Just("<! bogus <script> >".to_string()),
+    ]
 }

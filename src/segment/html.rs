@@ -836,7 +836,17 @@ pub fn segment(html: &str) -> Page {
 
 /// Parses a document the way a browser with scripting off does, so the
 /// contents of `<noscript>` are markup (crawlers see pages with JavaScript off).
+///
+/// The bodies of `<script>` and `<style>` elements are blanked out first
+/// (see [`without_raw_text`]): segmentation drops them anyway, and on the
+/// web they are about half of a page's bytes, which the parser would
+/// otherwise read character by character.
 pub fn parse(html: &str) -> Html {
+    parse_as_is(&without_raw_text(html))
+}
+
+/// Parses a document exactly as given (scripting off), script bodies and all.
+pub fn parse_as_is(html: &str) -> Html {
     use html5ever::tendril::TendrilSink;
     let opts = html5ever::ParseOpts {
         tree_builder: html5ever::tree_builder::TreeBuilderOpts {
@@ -847,6 +857,312 @@ pub fn parse(html: &str) -> Html {
     };
     html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
         .one(html)
+}
+
+/// Returns `html` with the contents of `<script>` and `<style>` elements
+/// removed, and nothing else changed: the elements stay (empty), JSON-LD
+/// scripts keep their text (segmentation reads their `@type`), and a script
+/// containing `<!--` is left alone (the parser's escaped-script states could
+/// end it elsewhere), as is everything inside `<svg>` and `<math>` (where
+/// `<script>` is markup). Tags, comments and the raw text of other elements
+/// are skipped the way the HTML tokenizer reads them, so a `<script>` inside
+/// a comment, an attribute or a `<textarea>` is not taken for one.
+pub fn without_raw_text(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `html` already in `out`
+    let mut foreign = 0u32; // depth of open <svg>/<math> elements
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let lt = i + off;
+        let rest = &b[lt..];
+        if rest.starts_with(b"<!--") {
+            // A comment runs to the next `-->` (or `<!-->`, `<!--->`).
+            let body = lt + 4;
+            i = if b.get(body) == Some(&b'>') {
+                body + 1
+            } else if b[body..].starts_with(b"->") {
+                body + 2
+            } else {
+                match memchr::memmem::find(&b[body..], b"-->") {
+                    Some(k) => body + k + 3,
+                    None => return finish(html, out, copied),
+                }
+            };
+            continue;
+        }
+        if foreign > 0 && rest.len() > 2 && rest[1] == b'/' {
+            let name_end = rest[2..]
+                .iter()
+                .position(|&c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+                .map_or(rest.len(), |k| k + 2);
+            let name = &rest[2..name_end];
+            if name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math") {
+                foreign -= 1;
+            }
+        }
+        if rest.starts_with(b"</") && rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
+            // An end tag: its name, then attributes (ignored, but their
+            // quotes count) up to `>`.
+            let name_end = rest[2..]
+                .iter()
+                .position(|&c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+                .map_or(b.len(), |k| lt + 2 + k);
+            match start_tag_end(b, name_end) {
+                Some((end, _)) => i = end,
+                None => return finish(html, out, copied),
+            }
+            continue;
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") || rest.starts_with(b"</") {
+            // A doctype, bogus comment or end tag runs to the next `>`.
+            match memchr::memchr(b'>', &b[lt + 2..]) {
+                Some(k) => i = lt + 2 + k + 1,
+                None => return finish(html, out, copied),
+            }
+            continue;
+        }
+        if !rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+            i = lt + 1;
+            continue;
+        }
+        let name_end = rest[1..]
+            .iter()
+            .position(|&c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+            .map_or(b.len(), |k| lt + 1 + k);
+        let name = &b[lt + 1..name_end];
+        let Some((tag_end, self_closing)) = start_tag_end(b, name_end) else {
+            return finish(html, out, copied);
+        };
+        if (name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math"))
+            && !self_closing
+        {
+            foreign += 1;
+            i = tag_end;
+            continue;
+        }
+        if foreign > 0 {
+            // Inside SVG or MathML `<script>` and `<style>` are markup;
+            // nothing is blanked until the parser is back in HTML: the
+            // outermost end tag, or an HTML element that breaks out.
+            if is_breakout(name) {
+                foreign = 0;
+            }
+            i = tag_end;
+            continue;
+        }
+        let raw_end: &[u8] = if name.eq_ignore_ascii_case(b"script") {
+            b"</script"
+        } else if name.eq_ignore_ascii_case(b"style") {
+            b"</style"
+        } else if name.eq_ignore_ascii_case(b"textarea") {
+            b"</textarea"
+        } else if name.eq_ignore_ascii_case(b"title") {
+            b"</title"
+        } else if name.eq_ignore_ascii_case(b"xmp") {
+            b"</xmp"
+        } else if name.eq_ignore_ascii_case(b"iframe") {
+            b"</iframe"
+        } else if name.eq_ignore_ascii_case(b"noembed") {
+            b"</noembed"
+        } else if name.eq_ignore_ascii_case(b"noframes") {
+            b"</noframes"
+        } else if name.eq_ignore_ascii_case(b"plaintext") {
+            return finish(html, out, copied);
+        } else {
+            i = tag_end;
+            continue;
+        };
+        let Some(close) = find_end_tag(b, tag_end, raw_end) else {
+            return finish(html, out, copied);
+        };
+        let blank = raw_end == b"</style"
+            || (raw_end == b"</script"
+                && memchr::memmem::find(&b[tag_end..close], b"<!--").is_none()
+                && !contains_ignore_case(&b[lt..tag_end], b"ld+json"));
+        if blank && close > tag_end {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+            o.push_str(&html[copied..tag_end]);
+            copied = close;
+        }
+        i = close;
+    }
+    finish(html, out, copied)
+}
+
+/// HTML elements whose start tag ends SVG or MathML content.
+fn is_breakout(name: &[u8]) -> bool {
+    const BREAKOUT: &[&[u8]] = &[
+        b"b",
+        b"big",
+        b"blockquote",
+        b"body",
+        b"br",
+        b"center",
+        b"code",
+        b"dd",
+        b"div",
+        b"dl",
+        b"dt",
+        b"em",
+        b"embed",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"head",
+        b"hr",
+        b"i",
+        b"img",
+        b"li",
+        b"listing",
+        b"menu",
+        b"meta",
+        b"nobr",
+        b"ol",
+        b"p",
+        b"pre",
+        b"ruby",
+        b"s",
+        b"small",
+        b"span",
+        b"strong",
+        b"strike",
+        b"sub",
+        b"sup",
+        b"table",
+        b"tt",
+        b"u",
+        b"ul",
+        b"var",
+        b"font",
+    ];
+    BREAKOUT.iter().any(|t| name.eq_ignore_ascii_case(t))
+}
+
+fn finish(html: &str, out: Option<String>, copied: usize) -> std::borrow::Cow<'_, str> {
+    match out {
+        None => std::borrow::Cow::Borrowed(html),
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+    }
+}
+
+/// Where a start tag whose attributes begin at `from` ends: the index just
+/// past its `>`, and whether it was self-closing (`/>`). Follows the HTML
+/// tokenizer's attribute states, so quotes count only around values.
+fn start_tag_end(b: &[u8], from: usize) -> Option<(usize, bool)> {
+    #[derive(Clone, Copy)]
+    enum S {
+        BeforeName,
+        Name,
+        AfterName,
+        BeforeValue,
+        Quoted(u8),
+        Unquoted,
+        AfterQuoted,
+        SelfClosing,
+    }
+    let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
+    let mut state = S::BeforeName;
+    let mut i = from;
+    while i < b.len() {
+        let c = b[i];
+        state = match state {
+            S::BeforeName | S::AfterQuoted if c == b'>' => return Some((i + 1, false)),
+            S::BeforeName | S::AfterQuoted | S::Name | S::AfterName if c == b'/' => S::SelfClosing,
+            S::BeforeName => {
+                if ws(c) {
+                    S::BeforeName
+                } else {
+                    S::Name
+                }
+            }
+            S::Name => match c {
+                b'>' => return Some((i + 1, false)),
+                b'=' => S::BeforeValue,
+                c if ws(c) => S::AfterName,
+                _ => S::Name,
+            },
+            S::AfterName => match c {
+                b'>' => return Some((i + 1, false)),
+                b'=' => S::BeforeValue,
+                c if ws(c) => S::AfterName,
+                _ => S::Name,
+            },
+            S::BeforeValue => match c {
+                b'>' => return Some((i + 1, false)),
+                b'"' | b'\'' => S::Quoted(c),
+                c if ws(c) => S::BeforeValue,
+                _ => S::Unquoted,
+            },
+            S::Quoted(q) => {
+                if c == q {
+                    S::AfterQuoted
+                } else {
+                    i += memchr::memchr(q, &b[i..]).unwrap_or(b.len() - i);
+                    continue;
+                }
+            }
+            S::Unquoted => match c {
+                b'>' => return Some((i + 1, false)),
+                c if ws(c) => S::BeforeName,
+                _ => S::Unquoted,
+            },
+            S::AfterQuoted => {
+                if ws(c) {
+                    S::BeforeName
+                } else {
+                    // Reconsumed as the start of the next attribute's name.
+                    S::Name
+                }
+            }
+            S::SelfClosing => {
+                if c == b'>' {
+                    return Some((i + 1, true));
+                }
+                // Reconsumed before an attribute name.
+                if ws(c) {
+                    S::BeforeName
+                } else if c == b'/' {
+                    S::SelfClosing
+                } else {
+                    S::Name
+                }
+            }
+        };
+        i += 1;
+    }
+    None
+}
+
+/// The index of the end tag `end` (`</script`, matched without regard to
+/// case and followed by whitespace, `/` or `>`) at or after `from`.
+fn find_end_tag(b: &[u8], from: usize, end: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(off) = memchr::memmem::find(&b[i..], b"</") {
+        let at = i + off;
+        let cand = &b[at..];
+        if cand.len() >= end.len()
+            && cand[..end.len()].eq_ignore_ascii_case(end)
+            && cand
+                .get(end.len())
+                .is_some_and(|c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+        {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
+fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Segments an already parsed document.
