@@ -83,6 +83,10 @@ pub struct Options {
     pub explain: bool,
     /// Merge near-duplicate passages; `None` turns the stage off.
     pub merge: Option<merge::MergeOptions>,
+    /// Stop after segmentation: every block is left as content, nothing is
+    /// scored or merged (for learning site boilerplate, which needs only the
+    /// blocks).
+    pub segment_only: bool,
 }
 
 impl Default for Options {
@@ -91,6 +95,7 @@ impl Default for Options {
             input_kind: None,
             explain: true,
             merge: Some(merge::MergeOptions::default()),
+            segment_only: false,
         }
     }
 }
@@ -129,6 +134,9 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
             let dom = segment::html::parse(text);
             let page = segment::html::segment_dom(&dom, false);
             timings.segment = t.elapsed();
+            if options.segment_only {
+                return segmented_only(page, kind, timings);
+            }
             let t = std::time::Instant::now();
             let judgements = score::score(&page, explain);
             timings.score = t.elapsed();
@@ -153,6 +161,9 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
             let t = std::time::Instant::now();
             let page = segment::text::segment(text);
             timings.segment = t.elapsed();
+            if options.segment_only {
+                return segmented_only(page, kind, timings);
+            }
             let t = std::time::Instant::now();
             let judgements = score::score(&page, explain);
             timings.score = t.elapsed();
@@ -199,6 +210,30 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
         page,
         judgements,
         merges,
+        timings,
+    }
+}
+
+/// A segmented page with every block left as content (see
+/// [`Options::segment_only`]).
+fn segmented_only(page: Page, kind: InputKind, timings: Timings) -> Cleaned {
+    let judgements = page
+        .blocks
+        .iter()
+        .map(|_| Judgement {
+            verdict: Verdict::Content,
+            score: 0.0,
+            reasons: Vec::new(),
+        })
+        .collect();
+    Cleaned {
+        id: String::new(),
+        source: String::new(),
+        title: page.title.clone(),
+        kind,
+        page,
+        judgements,
+        merges: Vec::new(),
         timings,
     }
 }

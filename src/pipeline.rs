@@ -376,8 +376,10 @@ impl Batch {
 fn options(config: &Config) -> crate::Options {
     crate::Options {
         input_kind: config.input_kind,
-        explain: config.explain || config.blocks || config.format == Format::Json,
-        merge: config.merge,
+        explain: !config.learn_sites
+            && (config.explain || config.blocks || config.format == Format::Json),
+        merge: config.merge.filter(|_| !config.learn_sites),
+        segment_only: config.learn_sites,
     }
 }
 
@@ -399,7 +401,7 @@ fn process(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
             ),
         });
     }
-    if config.near_dups.is_some() {
+    if config.near_dups.is_some() && !config.learn_sites {
         done.fingerprint = crate::merge::near_dup::fingerprint(&done.text);
     }
     done.text = String::new();
@@ -451,7 +453,11 @@ fn process_one(work: &Work, config: &Config, multi: bool) -> Result<Done, Error>
             let mut doc = clean_raw(&raw, &options(config))?;
             let site = site_step(&mut doc, None, config);
             let t = std::time::Instant::now();
-            let out = render(&doc, config, multi);
+            let out = if config.learn_sites {
+                String::new()
+            } else {
+                render(&doc, config, multi)
+            };
             let write_time = t.elapsed().as_secs_f64();
             Ok(with_site(
                 Done::new(&doc, out, raw.bytes.len() as u64, read_time, write_time),
@@ -515,8 +521,15 @@ fn shard_output(
     config: &Config,
     multi: bool,
 ) -> Done {
+    if config.learn_sites {
+        return Done::new(doc, String::new(), bytes_in, 0.0, 0.0);
+    }
     if config.format != Format::Jsonl || config.explain {
-        let out = render(doc, config, multi);
+        let out = if config.learn_sites {
+            String::new()
+        } else {
+            render(doc, config, multi)
+        };
         return Done::new(doc, out, bytes_in, 0.0, 0.0);
     }
     fields.insert("title".into(), serde_json::json!(doc.title));
