@@ -41,7 +41,11 @@ impl Forest {
                     let (feature, split, left, right) = self.nodes[node as usize];
                     // Stage-one features index a fixed-size vector (the
                     // model's features are a prefix of it, checked above).
-                    node = if v[feature as usize] <= split { left } else { right };
+                    node = if v[feature as usize] <= split {
+                        left
+                    } else {
+                        right
+                    };
                 }
                 *sum += self.leaves[(-node - 1) as usize];
             }
