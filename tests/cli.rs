@@ -239,6 +239,50 @@ fn warc_record(kind: &str, uri: &str, http: &[u8]) -> Vec<u8> {
     r
 }
 
+/// A response whose gzip body inflates past `--max-page-bytes` is skipped
+/// and named, not inflated whole; the next record is cleaned.
+#[test]
+fn warc_gzip_bodies_are_capped_once_inflated() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(b"<html><body><p>").unwrap();
+    enc.write_all(&vec![b'a'; 4_000_000]).unwrap();
+    enc.write_all(b"</p></body></html>").unwrap();
+    let mut bomb =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+    bomb.extend(enc.finish().unwrap());
+    assert!(bomb.len() < 100_000);
+    let mut ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_vec();
+    ok.extend(std::fs::read(samples().join("news-article.html")).unwrap());
+    let shard = dir.path().join("bomb.warc");
+    std::fs::write(
+        &shard,
+        [
+            warc_record("response", "http://b/", &bomb),
+            warc_record("response", "http://ok/", &ok),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let out = run(&[
+        "-f",
+        "jsonl",
+        "--max-page-bytes",
+        "1000000",
+        shard.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bomb.warc:1") && err.contains("max-page-bytes"),
+        "{err}"
+    );
+    let recs = jsonl(&out);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["url"], "http://ok/");
+}
+
 #[test]
 fn warc_shards_yield_html_responses_and_report_truncation() {
     use std::io::Write;

@@ -327,7 +327,7 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
         // The longest leading part of the region that restates the rest.
         let found = (1..=region.len())
             .rev()
-            .map(|k| restate::labelled_summary(&paras, &region[..k]))
+            .map(|k| restate::labelled_summary(&paras, &region[..k], l))
             .find(|f| !f.is_empty())
             .unwrap_or_default();
         if !found.is_empty() {

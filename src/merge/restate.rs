@@ -213,11 +213,18 @@ const LABELLED_MIN_MEAN: f32 = 0.25;
 /// "TL;DR" …): `region` holds their indices. When they restate the rest
 /// (looser thresholds than an unlabelled lead: the page says what they are),
 /// returns each one's index, score and sources.
-pub fn labelled_summary(paras: &[Para], region: &[usize]) -> Vec<(usize, f32, Vec<usize>)> {
+pub fn labelled_summary(
+    paras: &[Para],
+    region: &[usize],
+    label: usize,
+) -> Vec<(usize, f32, Vec<usize>)> {
     if region.is_empty() {
         return Vec::new();
     }
-    let body: Vec<usize> = (0..paras.len()).filter(|i| !region.contains(i)).collect();
+    // The label (block `label`) is neither summary nor body.
+    let body: Vec<usize> = (0..paras.len())
+        .filter(|&i| !region.contains(&i) && paras[i].block != label)
+        .collect();
     let region_words: usize = region.iter().map(|&i| paras[i].words).sum();
     let body_words: usize = body.iter().map(|&i| paras[i].words).sum();
     if body_words < 2 * region_words {

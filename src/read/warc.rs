@@ -166,7 +166,11 @@ impl WarcReader {
         if kind != "response" || !content_type.starts_with("application/http") {
             return Ok(Next::Other);
         }
-        match parse_http(&block) {
+        match parse_http(&block, self.max_bytes) {
+            Some(http) if http.is_html && http.too_large => Err(self.err(format!(
+                "skipped: larger than --max-page-bytes ({} bytes) once inflated",
+                self.max_bytes
+            ))),
             Some(http) if http.is_html => Ok(Next::Html(Response {
                 record: self.record,
                 url,
@@ -191,11 +195,13 @@ struct Http {
     is_html: bool,
     charset: Option<&'static encoding_rs::Encoding>,
     body: Vec<u8>,
+    /// The body inflates to more than the size cap.
+    too_large: bool,
 }
 
 /// Parses an HTTP response: headers with `httparse`, then the body,
 /// de-chunked and inflated as the headers say.
-fn parse_http(block: &[u8]) -> Option<Http> {
+fn parse_http(block: &[u8], max_bytes: u64) -> Option<Http> {
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut resp = httparse::Response::new(&mut headers);
     let header_len = match resp.parse(block) {
@@ -225,27 +231,34 @@ fn parse_http(block: &[u8]) -> Option<Http> {
     if chunked && let Some(d) = dechunk(&body) {
         body = d;
     }
-    if encoding.contains("gzip") {
+    // Inflated bodies are capped like records: one byte over the cap is
+    // enough to know.
+    let cap = max_bytes.saturating_add(1);
+    let mut too_large = false;
+    let mut inflate = |reader: &mut dyn Read| {
         let mut out = Vec::new();
-        if flate2::read::MultiGzDecoder::new(&body[..])
-            .read_to_end(&mut out)
-            .is_ok()
-        {
-            body = out;
+        if reader.take(cap).read_to_end(&mut out).is_ok() {
+            too_large = out.len() as u64 > max_bytes;
+            Some(out)
+        } else {
+            None
         }
+    };
+    let inflated = if encoding.contains("gzip") {
+        inflate(&mut flate2::read::MultiGzDecoder::new(&body[..]))
     } else if encoding.contains("deflate") {
-        let mut out = Vec::new();
-        if flate2::read::ZlibDecoder::new(&body[..])
-            .read_to_end(&mut out)
-            .is_ok()
-        {
-            body = out;
-        }
+        inflate(&mut flate2::read::ZlibDecoder::new(&body[..]))
+    } else {
+        None
+    };
+    if let Some(out) = inflated {
+        body = out;
     }
     Some(Http {
         is_html,
         charset,
         body,
+        too_large,
     })
 }
 
