@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod fuzzing;
 pub mod merge;
 pub mod pipeline;
 pub mod read;
