@@ -109,9 +109,15 @@ fn fuzz_targets_build_and_replay() {
         .args(["build", "--profile", "replay", "--bins", "--manifest-path"])
         .arg(fuzz.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target_dir)
-        // The outer `cargo test` may set flags meant for the main crate.
+        // The outer `cargo test` may set flags meant for the main crate,
+        // and its jobserver's file descriptors are not this process's to
+        // hand on (a nested cargo reading them got garbage).
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_MAKEFLAGS")
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .stdin(std::process::Stdio::null())
         .status()
         .expect("run cargo");
     assert!(status.success(), "building the fuzz targets failed");
