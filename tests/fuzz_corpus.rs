@@ -108,15 +108,19 @@ fn fuzz_targets_build_and_replay() {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--profile", "replay", "--bins", "--manifest-path"])
         .arg(fuzz.join("Cargo.toml"))
+        // A clean environment: the outer `cargo test` sets variables meant
+        // for the main crate's build and test (flags, jobserver, RUSTC…)
+        // that made the nested cargo's rustc probe fail now and then.
+        .env_clear()
+        .envs(std::env::vars_os().filter(|(k, _)| {
+            matches!(
+                k.to_str(),
+                Some(
+                    "PATH" | "HOME" | "CARGO_HOME" | "RUSTUP_HOME" | "RUSTUP_TOOLCHAIN" | "TMPDIR"
+                )
+            )
+        }))
         .env("CARGO_TARGET_DIR", &target_dir)
-        // The outer `cargo test` may set flags meant for the main crate,
-        // and its jobserver's file descriptors are not this process's to
-        // hand on (a nested cargo reading them got garbage).
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_MAKEFLAGS")
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
         .stdin(std::process::Stdio::null())
         .status()
         .expect("run cargo");
