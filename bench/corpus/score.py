@@ -166,6 +166,62 @@ def quality(work, out, truth):
     }
 
 
+def shingles3(text):
+    w = toks(text)
+    return {" ".join(w[i:i + 3]) for i in range(len(w) - 2)}
+
+
+def analyse_misses(missed, out, truth, work):
+    """Why copies were missed: against which earlier member of their group
+    the copy's text is most similar (word 3-gram Jaccard, as dechaff
+    measures it), whether that member is indexed (not itself flagged), and
+    how many words of chrome leaked into either text."""
+    need = set(missed)
+    members = {}
+    for c in missed:
+        g = truth.g(c)
+        members[c] = [m for m in truth.t["groups"][g] if m < c]
+        need.update(members[c])
+    bodies = {}
+    for path in sorted(glob.glob(os.path.join(work, "bodies", "bodies-*.jsonl"))):
+        for line in open(path, encoding="utf-8"):
+            b = json.loads(line)
+            if b["id"] in need:
+                bodies[b["id"]] = b["body"]
+
+    def leak(d):
+        return sum((collections.Counter(toks(out[d][1])) - collections.Counter(toks(bodies[d]))).values())
+
+    chain = low = 0
+    rows = []
+    for c in missed:
+        sc = shingles3(out[c][1])
+        best = []
+        for m in members[c]:
+            sm = shingles3(out[m][1])
+            j = len(sc & sm) / max(1, len(sc | sm))
+            best.append((j, m, out[m][2] is None))
+        j_idx = max([x[0] for x in best if x[2]] or [0])
+        j_any, m_any, m_indexed = max(best)
+        if j_any >= 0.4 and not m_indexed:
+            kind = "copy of a copy: similar enough only to a member that is itself a duplicate (not indexed)"
+            chain += 1
+        else:
+            kind = "below 0.4 against every earlier member"
+            low += 1
+        rows.append({"copy": c, "body_words": len(bodies[c].split()), "best_jaccard_indexed": round(j_idx, 3),
+                     "best_jaccard_any": round(j_any, 3), "leaked_words_copy": leak(c),
+                     "leaked_words_best_member": leak(m_any), "kind": kind})
+    low_rows = [r for r in rows if r["kind"].startswith("below")]
+    return {
+        "missed": len(missed), "copy_of_copy": chain, "below_threshold": low,
+        "below_threshold_median_body_words": sorted(r["body_words"] for r in low_rows)[len(low_rows) // 2] if low_rows else 0,
+        "below_threshold_with_100plus_leaked_words": sum(
+            1 for r in low_rows if max(r["leaked_words_copy"], r["leaked_words_best_member"]) >= 100),
+        "rows": rows,
+    }
+
+
 def read_times(work):
     times = {}
     p = os.path.join(work, "out", "times.tsv")
@@ -219,6 +275,7 @@ def main():
         "examples": fps[:10]}
     missed = [c for c in truth.copies if not (c in flags and truth.g(flags[c]) == truth.g(c))]
     res["dechaff_missed_copies_examples"] = missed[:10]
+    res["dechaff_missed_analysis"] = analyse_misses(missed, corpus, truth, work)
     del corpus
     page = read_out(os.path.join(work, "out", "page.jsonl"))
     q_page = quality(work, page, truth)
@@ -308,7 +365,8 @@ def main():
             label, fl, t["wall"], N / t["wall"], mb / t["wall"], t["cpu"], t["rss_mb"],
             page_t["wall"] / t["wall"] if page_t else float("nan"), page_t["cpu"] / t["cpu"] if page_t else float("nan")))
     L.append("")
-    L.append("Wall and CPU: best of %s runs each, peak memory: the largest (/usr/bin/time %%e %%M %%U %%S); walls of each run: %s. "
+    L.append("Wall and CPU: best of %s runs each (the runs of one mode may have met different load, so compare "
+             "the CPU-time column when walls disagree with it), peak memory: the largest (/usr/bin/time %%e %%M %%U %%S); walls of each run: %s. "
              "Throughput vs per-page = per-page wall / mode wall (target >= 0.8 for corpus mode); the CPU-time "
              "ratio is less sensitive to other load on the machine." % (
                  sorted({t["runs"] for t in times.values()}), {k: t["walls"] for k, t in times.items()}))
@@ -372,7 +430,17 @@ def main():
     L.append("")
     L.append("- dechaff false pairs: %d (%d with both documents on the same host); examples %s" % (
         res["dechaff_false_pairs"]["count"], res["dechaff_false_pairs"]["same_host"], res["dechaff_false_pairs"]["examples"][:5]))
-    L.append("- dechaff missed copies (examples): %s" % res["dechaff_missed_copies_examples"])
+    ma = res["dechaff_missed_analysis"]
+    L.append("- dechaff missed %d copies: %d are copies of a copy whose text reaches Jaccard >= 0.4 only with their "
+             "direct source, itself a flagged duplicate and so not indexed (only originals are); %d are below 0.4 "
+             "against every earlier member of their group (median body %d words; in %d of them one side carries "
+             ">= 100 words of leaked chrome: comments, related links and teasers). Examples (copy, body words, "
+             "best Jaccard vs an indexed member, vs any member, leaked words copy / member): %s" % (
+                 ma["missed"], ma["copy_of_copy"], ma["below_threshold"], ma["below_threshold_median_body_words"],
+                 ma["below_threshold_with_100plus_leaked_words"],
+                 "; ".join("%s %d %.2f %.2f %d/%d" % (r["copy"], r["body_words"], r["best_jaccard_indexed"],
+                                                     r["best_jaccard_any"], r["leaked_words_copy"],
+                                                     r["leaked_words_best_member"]) for r in ma["rows"][:8])))
     L.append("- most leaked footer lines, corpus mode (host, line, pages leaked, host pages): %s" % json.dumps(
         q_corpus["top_leaked_lines"][:8], ensure_ascii=False))
     L.append("- lowest body recall, corpus mode (recall, doc, host): %s" % q_corpus["worst_body_recall"][:8])
