@@ -95,6 +95,11 @@ pub struct Cli {
     #[arg(long, conflicts_with = "site_model")]
     pub site_boilerplate: bool,
 
+    /// While learning site boilerplate, learn each host's from its first N
+    /// pages with a URL (in input order) and pass over the rest; 0: all.
+    #[arg(long, value_name = "N", default_value_t = dechaff::pipeline::DEFAULT_SITE_SAMPLE)]
+    pub site_sample: usize,
+
     /// Apply site boilerplate learned earlier by `dechaff learn … -o MODEL`.
     #[arg(long, value_name = "MODEL")]
     pub site_model: Option<PathBuf>,
@@ -140,6 +145,7 @@ impl Cli {
             site_model,
             site_two_pass: self.site_boilerplate,
             learn_sites: false,
+            site_sample: self.site_sample,
             doc_timeout: (self.doc_timeout > 0.0)
                 .then(|| std::time::Duration::from_secs_f64(self.doc_timeout)),
             inputs: self.paths,

@@ -73,25 +73,18 @@ fn learn(mut config: dechaff::pipeline::Config) -> ExitCode {
     };
     let model = summary.site_model.clone().unwrap_or_default();
     let json = serde_json::to_string_pretty(&model).unwrap_or_else(|_| "{}".into());
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| ".".into());
-    let written = tempfile::NamedTempFile::new_in(&dir).and_then(|mut tmp| {
-        use std::io::Write;
-        tmp.write_all(json.as_bytes())?;
-        tmp.persist(&out).map_err(|e| e.error)?;
-        Ok(())
-    });
-    if let Err(e) = written {
-        eprintln!("dechaff: {}: {e}", out.display());
+    if let Err(e) = dechaff::pipeline::write_file(&out, &json) {
+        eprintln!("dechaff: {e}");
         return ExitCode::from(1);
     }
     eprintln!(
-        "dechaff: learned boilerplate of {} hosts from {} pages",
+        "dechaff: learned boilerplate of {} hosts from {} pages{}",
         model.hosts.len(),
-        summary.written
+        summary.written,
+        match summary.site_pages_not_sampled {
+            0 => String::new(),
+            n => format!(" ({n} more pages of large hosts passed over; see --site-sample)"),
+        }
     );
     if summary.failed > 0 {
         ExitCode::from(1)

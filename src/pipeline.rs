@@ -20,6 +20,9 @@ use std::sync::Arc;
 /// (or to 256 per worker), which bounds memory on large shards.
 const BATCH_BYTES: usize = 64 << 20;
 
+/// Default of [`Config::site_sample`].
+pub const DEFAULT_SITE_SAMPLE: usize = 200;
+
 /// Everything a run needs, independent of the command line.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -63,6 +66,12 @@ pub struct Config {
     pub site_two_pass: bool,
     /// Only learn site boilerplate: no output; the model is in the summary.
     pub learn_sites: bool,
+    /// Learn a host's boilerplate from its first this many pages (in input
+    /// order) that carry a URL, and pass over the rest of its pages while
+    /// learning; 0: every page. Chrome that recurs on a share of a host's
+    /// pages shows as well on a few hundred of them as on all, and learning
+    /// costs a parse per page learned from.
+    pub site_sample: usize,
     /// A document that takes longer than this to clean is reported as
     /// failed and left out.
     pub doc_timeout: Option<std::time::Duration>,
@@ -90,6 +99,7 @@ impl Default for Config {
             site_model: None,
             site_two_pass: false,
             learn_sites: false,
+            site_sample: DEFAULT_SITE_SAMPLE,
             doc_timeout: Some(std::time::Duration::from_secs(10)),
         }
     }
@@ -124,6 +134,9 @@ pub struct Summary {
     pub pages_per_second: f64,
     /// Content blocks marked junk as site boilerplate.
     pub site_boilerplate_blocks: u64,
+    /// While learning site boilerplate: pages passed over because their
+    /// host had already given [`Config::site_sample`] pages.
+    pub site_pages_not_sampled: usize,
     /// The slowest documents (most time in all stages), slowest first.
     pub slowest: Vec<SlowDocument>,
     /// With `learn_sites`: the learned model.
@@ -307,6 +320,49 @@ fn render(doc: &crate::Cleaned, config: &Config, multi: bool) -> String {
                 body
             }
         }
+    }
+}
+
+/// While learning site boilerplate, which pages to learn from: the first
+/// [`Config::site_sample`] of each host, in input order.
+struct SiteSampler {
+    limit: usize,
+    taken: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl SiteSampler {
+    fn new(config: &Config) -> SiteSampler {
+        SiteSampler {
+            limit: if config.learn_sites {
+                config.site_sample
+            } else {
+                0
+            },
+            taken: Default::default(),
+        }
+    }
+
+    /// Whether pages are being sampled at all.
+    fn active(&self) -> bool {
+        self.limit > 0
+    }
+
+    /// Whether to process the page at `url` (pages without a URL always
+    /// are); counts the pages passed over in `summary`.
+    fn takes(&mut self, url: Option<&str>, summary: &mut Summary) -> bool {
+        if self.limit == 0 {
+            return true;
+        }
+        let Some(host) = url.and_then(crate::merge::site::host_of) else {
+            return true;
+        };
+        let taken = self.taken.entry(host).or_insert(0);
+        if *taken >= self.limit {
+            summary.site_pages_not_sampled += 1;
+            return false;
+        }
+        *taken += 1;
+        true
     }
 }
 
@@ -602,6 +658,10 @@ pub fn remove_pending_outputs() {
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
     File(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf),
+    /// An existing output that is not a regular file (`/dev/null`, a FIFO, a
+    /// terminal): written in place, since renaming a file over it would
+    /// replace the device or pipe with a file.
+    Special(std::io::BufWriter<std::fs::File>, PathBuf),
     /// Nothing is written here (every input goes to its own shard output).
     Discard,
 }
@@ -610,7 +670,25 @@ impl Sink {
     fn open(output: &Option<PathBuf>) -> Result<Sink, Error> {
         match output {
             None => Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))),
-            Some(path) => {
+            Some(given) => {
+                let io_err = |e| Error::Io {
+                    path: given.clone(),
+                    source: e,
+                };
+                // A symlink is followed: its target is replaced, the link stays.
+                let path = match std::fs::symlink_metadata(given) {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        std::fs::canonicalize(given).map_err(io_err)?
+                    }
+                    _ => given.clone(),
+                };
+                if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .map_err(io_err)?;
+                    return Ok(Sink::Special(std::io::BufWriter::new(file), given.clone()));
+                }
                 let dir = path
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
@@ -633,6 +711,7 @@ impl Sink {
         match self {
             Sink::Stdout(w) => w.write_all(s.as_bytes()),
             Sink::File(w, _) => w.write_all(s.as_bytes()),
+            Sink::Special(w, _) => w.write_all(s.as_bytes()),
             Sink::Discard => Ok(()),
         }
     }
@@ -644,6 +723,7 @@ impl Sink {
                 path: "-".into(),
                 source: e,
             }),
+            Sink::Special(mut w, path) => w.flush().map_err(|e| Error::Io { path, source: e }),
             Sink::File(w, path) => {
                 let tmp = w.into_inner().map_err(|e| Error::Io {
                     path: path.clone(),
@@ -765,200 +845,257 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
         .filter(|_| !config.learn_sites)
         .map(crate::merge::near_dup::NearDupIndex::new);
     let mut learner = crate::merge::site::SiteLearner::default();
+    let mut sampler = SiteSampler::new(config);
     let mut pending = Batch::new((jobs * 256).max(1));
-    let mut flush = |pending: &mut Batch,
-                     sink: &mut Sink,
-                     summary: &mut Summary,
-                     report: &mut dyn FnMut(&Error)|
-     -> Result<(), Error> {
-        let results: Vec<Result<Done, Error>> = pool.install(|| {
-            pending
-                .items
-                .par_iter()
-                .map(|w| process(w, config, multi))
-                .collect()
-        });
-        pending.clear();
-        for r in results {
-            match r {
-                Ok(mut done) => {
-                    if config.learn_sites {
-                        if let Some(host) = &done.host {
-                            learner.add(host, &done.site_hashes);
-                        }
-                        summary.written += 1;
-                        progress.inc(1);
-                        continue;
-                    }
-                    summary.site_boilerplate_blocks += done.site_marked;
-                    if let (Some(index), Some(fp)) = (near_dups.as_mut(), done.fingerprint.take())
-                        && let Some((original, _)) = index.check(&done.id, &fp)
-                    {
-                        summary.duplicate += 1;
-                        if config.drop_duplicates {
+    // Batches are pipelined: while the pool cleans one batch, this thread
+    // reads the next and writes (and indexes) the one before, in input
+    // order. `flush` hands the full batch to the pool and then takes in the
+    // results of the batch handed over before it; with `wait` it also takes
+    // in the batch just handed over (before a change of output file, and at
+    // the end).
+    std::thread::scope(|scope| -> Result<Summary, Error> {
+        let mut in_flight: Option<std::thread::ScopedJoinHandle<'_, Vec<Result<Done, Error>>>> =
+            None;
+        let mut take_in = |results: Vec<Result<Done, Error>>,
+                           sink: &mut Sink,
+                           summary: &mut Summary,
+                           report: &mut dyn FnMut(&Error)|
+         -> Result<(), Error> {
+            for r in results {
+                match r {
+                    Ok(mut done) => {
+                        if config.learn_sites {
+                            if let Some(host) = &done.host {
+                                learner.add(host, &done.site_hashes);
+                            }
+                            summary.written += 1;
                             progress.inc(1);
                             continue;
                         }
-                        mark_duplicate(&mut done.out, &original, config);
+                        summary.site_boilerplate_blocks += done.site_marked;
+                        if let (Some(index), Some(fp)) =
+                            (near_dups.as_mut(), done.fingerprint.take())
+                            && let Some((original, _)) = index.check(&done.id, &fp)
+                        {
+                            summary.duplicate += 1;
+                            if config.drop_duplicates {
+                                progress.inc(1);
+                                continue;
+                            }
+                            mark_duplicate(&mut done.out, &original, config);
+                        }
+                        if json_array && !first {
+                            sink.write(",\n").map_err(out_err)?;
+                        }
+                        first = false;
+                        sink.write(&done.out).map_err(out_err)?;
+                        if config.format == Format::Json && !config.explain && !json_array {
+                            sink.write("\n").map_err(out_err)?;
+                        }
+                        summary.add(&done);
+                        progress.inc(1);
+                        progress.set_message(format!("{} MB", summary.bytes_in >> 20));
                     }
-                    if json_array && !first {
-                        sink.write(",\n").map_err(out_err)?;
+                    Err(e) => {
+                        if config.strict {
+                            return Err(e);
+                        }
+                        progress.suspend(|| report(&e));
+                        summary.failed += 1;
                     }
-                    first = false;
-                    sink.write(&done.out).map_err(out_err)?;
-                    if config.format == Format::Json && !config.explain && !json_array {
-                        sink.write("\n").map_err(out_err)?;
-                    }
-                    summary.add(&done);
-                    progress.inc(1);
-                    progress.set_message(format!("{} MB", summary.bytes_in >> 20));
-                }
-                Err(e) => {
-                    if config.strict {
-                        return Err(e);
-                    }
-                    progress.suspend(|| report(&e));
-                    summary.failed += 1;
                 }
             }
-        }
-        Ok(())
-    };
-    for source in sources {
-        if let Source::File(p) = &source
-            && read::warc::is_warc(p)
-        {
-            let shard = Arc::new(p.clone());
-            let stream = match read::jsonl::open(p) {
+            Ok(())
+        };
+        let pool = &pool;
+        let mut flush = |pending: &mut Batch,
+                         sink: &mut Sink,
+                         summary: &mut Summary,
+                         report: &mut dyn FnMut(&Error),
+                         wait: bool|
+         -> Result<(), Error> {
+            let handed_over = (!pending.items.is_empty()).then(|| {
+                let items = std::mem::take(&mut pending.items);
+                pending.clear();
+                scope.spawn(move || {
+                    pool.install(|| {
+                        items
+                            .par_iter()
+                            .map(|w| process(w, config, multi))
+                            .collect::<Vec<_>>()
+                    })
+                })
+            });
+            let earlier = in_flight.take();
+            in_flight = handed_over;
+            for batch in [earlier, if wait { in_flight.take() } else { None }]
+                .into_iter()
+                .flatten()
+            {
+                let results = batch
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                take_in(results, sink, summary, report)?;
+            }
+            Ok(())
+        };
+        for source in sources {
+            if let Source::File(p) = &source
+                && read::warc::is_warc(p)
+            {
+                let shard = Arc::new(p.clone());
+                let stream = match read::jsonl::open(p) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        fail(config, &mut summary, &mut report, e)?;
+                        continue;
+                    }
+                };
+                let mut warc = read::warc::WarcReader::new(stream, p, config.max_page_bytes);
+                // With --output-dir the shard's records go to a file of their own:
+                // it takes the sink's place for the shard.
+                let parked = match config.output_dir.as_ref().filter(|_| !config.learn_sites) {
+                    Some(dir) => {
+                        flush(&mut pending, &mut sink, &mut summary, &mut report, true)?;
+                        let path = shard_output_path(dir, p, &mut shard_names);
+                        Some(std::mem::replace(&mut sink, Sink::open(&Some(path))?))
+                    }
+                    None => None,
+                };
+                loop {
+                    match warc.next_record() {
+                        Ok(read::warc::Next::End) => break,
+                        Ok(read::warc::Next::Other) => {}
+                        Ok(read::warc::Next::NotHtml) => summary.skipped_not_html += 1,
+                        Ok(read::warc::Next::Html(response)) => {
+                            if !sampler.takes(response.url.as_deref(), &mut summary) {
+                                continue;
+                            }
+                            let work = Work::Warc {
+                                shard: Arc::clone(&shard),
+                                response,
+                            };
+                            if pending.push(work) {
+                                flush(&mut pending, &mut sink, &mut summary, &mut report, false)?;
+                            }
+                        }
+                        Err(e) => {
+                            fail(config, &mut summary, &mut report, e)?;
+                            if warc.is_broken() {
+                                break;
+                            }
+                        }
+                    }
+                }
+                if let Some(main) = parked {
+                    flush(&mut pending, &mut sink, &mut summary, &mut report, true)?;
+                    std::mem::replace(&mut sink, main).finish()?;
+                }
+                continue;
+            }
+            let shard = match &source {
+                Source::File(p) if read::jsonl::is_jsonl(p) => Some(p.clone()),
+                _ => None,
+            };
+            let Some(shard) = shard else {
+                if pending.push(Work::File(source)) {
+                    flush(&mut pending, &mut sink, &mut summary, &mut report, false)?;
+                }
+                continue;
+            };
+            let mut reader = match read::jsonl::open(&shard) {
                 Ok(r) => r,
                 Err(e) => {
                     fail(config, &mut summary, &mut report, e)?;
                     continue;
                 }
             };
-            let mut warc = read::warc::WarcReader::new(stream, p, config.max_page_bytes);
-            // With --output-dir the shard's records go to a file of their own:
-            // it takes the sink's place for the shard.
             let parked = match config.output_dir.as_ref().filter(|_| !config.learn_sites) {
                 Some(dir) => {
-                    flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                    let path = shard_output_path(dir, p, &mut shard_names);
+                    flush(&mut pending, &mut sink, &mut summary, &mut report, true)?;
+                    let path = shard_output_path(dir, &shard, &mut shard_names);
                     Some(std::mem::replace(&mut sink, Sink::open(&Some(path))?))
                 }
                 None => None,
             };
+            let shard = Arc::new(shard);
+            let mut line_no = 0usize;
+            let mut buf = String::new();
             loop {
-                match warc.next_record() {
-                    Ok(read::warc::Next::End) => break,
-                    Ok(read::warc::Next::Other) => {}
-                    Ok(read::warc::Next::NotHtml) => summary.skipped_not_html += 1,
-                    Ok(read::warc::Next::Html(response)) => {
-                        let work = Work::Warc {
+                line_no += 1;
+                match read::jsonl::read_line(&mut reader, &mut buf, config.max_page_bytes) {
+                    Ok(read::jsonl::LineRead::End) => break,
+                    Ok(read::jsonl::LineRead::TooLong) => {
+                        let e = Error::Record {
+                            path: shard.to_path_buf(),
+                            line: line_no,
+                            message: format!(
+                                "skipped: longer than --max-page-bytes ({} bytes)",
+                                config.max_page_bytes
+                            ),
+                        };
+                        fail(config, &mut summary, &mut report, e)?;
+                        continue;
+                    }
+                    Ok(read::jsonl::LineRead::Line) => {
+                        if buf.trim().is_empty() {
+                            continue;
+                        }
+                        if sampler.active()
+                            && !sampler.takes(
+                                read::jsonl::string_field(&buf, &config.fields.url).as_deref(),
+                                &mut summary,
+                            )
+                        {
+                            continue;
+                        }
+                        let work = Work::Line {
                             shard: Arc::clone(&shard),
-                            response,
+                            line_no,
+                            line: std::mem::take(&mut buf),
                         };
                         if pending.push(work) {
-                            flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+                            flush(&mut pending, &mut sink, &mut summary, &mut report, false)?;
                         }
                     }
                     Err(e) => {
+                        // A truncated or corrupt shard: report where it broke and
+                        // keep what was read before.
+                        let e = Error::Record {
+                            path: shard.to_path_buf(),
+                            line: line_no,
+                            message: format!("cannot read further: {e}"),
+                        };
                         fail(config, &mut summary, &mut report, e)?;
-                        if warc.is_broken() {
-                            break;
-                        }
+                        break;
                     }
                 }
             }
             if let Some(main) = parked {
-                flush(&mut pending, &mut sink, &mut summary, &mut report)?;
+                flush(&mut pending, &mut sink, &mut summary, &mut report, true)?;
                 std::mem::replace(&mut sink, main).finish()?;
             }
-            continue;
         }
-        let shard = match &source {
-            Source::File(p) if read::jsonl::is_jsonl(p) => Some(p.clone()),
-            _ => None,
-        };
-        let Some(shard) = shard else {
-            if pending.push(Work::File(source)) {
-                flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-            }
-            continue;
-        };
-        let mut reader = match read::jsonl::open(&shard) {
-            Ok(r) => r,
-            Err(e) => {
-                fail(config, &mut summary, &mut report, e)?;
-                continue;
-            }
-        };
-        let parked = match config.output_dir.as_ref().filter(|_| !config.learn_sites) {
-            Some(dir) => {
-                flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                let path = shard_output_path(dir, &shard, &mut shard_names);
-                Some(std::mem::replace(&mut sink, Sink::open(&Some(path))?))
-            }
-            None => None,
-        };
-        let shard = Arc::new(shard);
-        let mut line_no = 0usize;
-        let mut buf = String::new();
-        loop {
-            line_no += 1;
-            match read::jsonl::read_line(&mut reader, &mut buf, config.max_page_bytes) {
-                Ok(read::jsonl::LineRead::End) => break,
-                Ok(read::jsonl::LineRead::TooLong) => {
-                    let e = Error::Record {
-                        path: shard.to_path_buf(),
-                        line: line_no,
-                        message: format!(
-                            "skipped: longer than --max-page-bytes ({} bytes)",
-                            config.max_page_bytes
-                        ),
-                    };
-                    fail(config, &mut summary, &mut report, e)?;
-                    continue;
-                }
-                Ok(read::jsonl::LineRead::Line) => {
-                    if buf.trim().is_empty() {
-                        continue;
-                    }
-                    let work = Work::Line {
-                        shard: Arc::clone(&shard),
-                        line_no,
-                        line: std::mem::take(&mut buf),
-                    };
-                    if pending.push(work) {
-                        flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-                    }
-                }
-                Err(e) => {
-                    // A truncated or corrupt shard: report where it broke and
-                    // keep what was read before.
-                    let e = Error::Record {
-                        path: shard.to_path_buf(),
-                        line: line_no,
-                        message: format!("cannot read further: {e}"),
-                    };
-                    fail(config, &mut summary, &mut report, e)?;
-                    break;
-                }
-            }
+        flush(&mut pending, &mut sink, &mut summary, &mut report, true)?;
+        if json_array {
+            sink.write("\n]\n").map_err(out_err)?;
         }
-        if let Some(main) = parked {
-            flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-            std::mem::replace(&mut sink, main).finish()?;
+        sink.finish()?;
+        progress.finish_and_clear();
+        if config.learn_sites {
+            summary.site_model = Some(learner.finish());
         }
-    }
-    flush(&mut pending, &mut sink, &mut summary, &mut report)?;
-    if json_array {
-        sink.write("\n]\n").map_err(out_err)?;
-    }
-    sink.finish()?;
-    progress.finish_and_clear();
-    if config.learn_sites {
-        summary.site_model = Some(learner.finish());
-    }
+        Ok(summary)
+    })
+    .and_then(|summary| finish_summary(config, summary, started))
+}
+
+/// Fills in the totals of a run's summary and writes `--stats`.
+fn finish_summary(
+    config: &Config,
+    mut summary: Summary,
+    started: std::time::Instant,
+) -> Result<Summary, Error> {
     summary.documents_read = summary.written + summary.failed;
     summary.elapsed_seconds = started.elapsed().as_secs_f64();
     if summary.elapsed_seconds > 0.0 {
@@ -1035,13 +1172,19 @@ fn multi_doc_shards(sources: &[Source]) -> bool {
 
 /// Writes the run's statistics as pretty JSON, atomically.
 fn write_stats(path: &std::path::Path, summary: &Summary) -> Result<(), Error> {
-    let mut sink = Sink::open(&Some(path.to_path_buf()))?;
     let json = serde_json::to_string_pretty(summary).unwrap_or_else(|_| "{}".into());
-    sink.write(&json)
-        .and_then(|_| sink.write("\n"))
-        .map_err(|e| Error::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+    write_file(path, &(json + "\n"))
+}
+
+/// Writes `contents` to `path` as dechaff writes every output: through a
+/// temporary file renamed over the target, so it is whole or absent; a
+/// symlink's target is replaced (the link stays), and an existing device or
+/// FIFO (`/dev/null`) is written in place, never replaced.
+pub fn write_file(path: &std::path::Path, contents: &str) -> Result<(), Error> {
+    let mut sink = Sink::open(&Some(path.to_path_buf()))?;
+    sink.write(contents).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     sink.finish()
 }

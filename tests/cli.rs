@@ -578,6 +578,84 @@ fn output_file_is_written_whole_and_inputs_untouched() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// `-o` through a symlink replaces the link's target and keeps the link; `-o`
+/// to a FIFO (like `/dev/null`, not a regular file) writes into it instead of
+/// renaming a file over it, which would replace the pipe or device.
+#[cfg(unix)]
+#[test]
+fn outputs_through_symlinks_and_into_fifos_stay_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = samples().join("forum-thread.html");
+    let real = dir.path().join("real.jsonl");
+    std::fs::write(&real, "old\n").unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = run(&[
+        "-f",
+        "jsonl",
+        "-o",
+        link.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(&real).unwrap();
+    assert!(
+        written.starts_with('{') && written.lines().count() == 1,
+        "{written}"
+    );
+
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = run(&[
+        "-f",
+        "jsonl",
+        "-o",
+        fifo.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Checked before joining: had the FIFO been replaced, the reader would
+    // wait for a writer for ever.
+    use std::os::unix::fs::FileTypeExt;
+    let is_fifo = |p: &Path| std::fs::symlink_metadata(p).unwrap().file_type().is_fifo();
+    assert!(is_fifo(&fifo));
+    assert_eq!(reader.join().unwrap(), written);
+    let stats = dir.path().join("stats-link.json");
+    std::os::unix::fs::symlink(&fifo, &stats).unwrap();
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = run(&[
+        "-f",
+        "jsonl",
+        "--stats",
+        stats.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(is_fifo(&fifo));
+    assert!(reader.join().unwrap().contains("\"documents_read\""));
+}
+
 #[test]
 fn interrupted_run_leaves_the_old_output_and_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -897,6 +975,26 @@ fn site_boilerplate_is_learned_per_host_in_one_run_or_through_a_model() {
         reasons,
         ["site boilerplate (on 6 of 6 pages of news.example.org)"]
     );
+    // Learning from the first 4 pages of each host: the same chrome, seen
+    // on 4 of 4 pages; the other 2 pages of the host are passed over.
+    let sampled = run(&[
+        "learn",
+        "--site-sample",
+        "4",
+        corpus.to_str().unwrap(),
+        "-o",
+        model.to_str().unwrap(),
+    ]);
+    assert!(sampled.status.success());
+    assert!(
+        String::from_utf8_lossy(&sampled.stderr).contains("from 5 pages (2 more pages"),
+        "{}",
+        String::from_utf8_lossy(&sampled.stderr)
+    );
+    let model: Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let host = &model["hosts"]["news.example.org"];
+    assert_eq!(host["pages"], 4);
+    assert_eq!(host["blocks"].as_object().unwrap().len(), 1);
     let missing = run(&[
         "--site-model",
         "/nonexistent/model.json",

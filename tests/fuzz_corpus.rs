@@ -97,11 +97,7 @@ fn every_target_has_a_corpus() {
 
 /// Builds the fuzz targets as they are (libFuzzer linked in) and has each
 /// replay its corpus directory: libFuzzer runs every file once and exits.
-// Ignored for now: inside the full `cargo test` run on a fresh clone the
-// nested cargo's rustc probe fails (it reads a diagnostic as its source);
-// run alone it passes. `cargo test --release -- --ignored` runs it.
 #[test]
-#[ignore]
 fn fuzz_targets_build_and_replay() {
     let fuzz = fuzz_dir();
     let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -113,8 +109,7 @@ fn fuzz_targets_build_and_replay() {
         .args(["build", "--profile", "replay", "--bins", "--manifest-path"])
         .arg(fuzz.join("Cargo.toml"))
         // A clean environment: the outer `cargo test` sets variables meant
-        // for the main crate's build and test (flags, jobserver, RUSTC…)
-        // that made the nested cargo's rustc probe fail now and then.
+        // for the main crate's build and test (flags, jobserver, RUSTC…).
         .env_clear()
         .envs(std::env::vars_os().filter(|(k, _)| {
             matches!(

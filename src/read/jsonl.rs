@@ -186,9 +186,59 @@ pub fn parse_record(
     })
 }
 
+/// The string value of top-level field `field` of a JSONL line, without
+/// building the record (other values are skipped, not copied). `None` when
+/// the line is not a JSON object or the field is missing or not a string.
+pub fn string_field(line: &str, field: &str) -> Option<String> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    struct Find<'f>(&'f str);
+    impl<'de> Visitor<'de> for Find<'_> {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if found.is_none() && key == self.0 {
+                    found = map.next_value::<Value>()?.as_str().map(str::to_string);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Find<'_> {
+        type Value = Option<String>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    Find(field).deserialize(&mut de).ok().flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_field_finds_one_field_and_skips_the_rest() {
+        let line = r#"{"html": "<p>a \"quoted\" \u00e9</p>", "n": [1, {"url": "x"}], "url": "https://h.example/a"}"#;
+        assert_eq!(
+            string_field(line, "url").as_deref(),
+            Some("https://h.example/a")
+        );
+        assert_eq!(
+            string_field(line, "html").as_deref(),
+            Some("<p>a \"quoted\" é</p>")
+        );
+        assert_eq!(string_field(line, "n"), None);
+        assert_eq!(string_field(line, "missing"), None);
+        assert_eq!(string_field("[1, 2]", "url"), None);
+        assert_eq!(string_field("{\"url\": ", "url"), None);
+    }
 
     #[test]
     fn records_keep_fields_and_find_content() {
