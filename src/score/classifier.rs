@@ -30,28 +30,6 @@ pub struct Forest {
 }
 
 impl Forest {
-    /// Adds the trees' leaves for every vector in `vs` to `sums`, tree by
-    /// tree (one tree's nodes stay in cache while all blocks pass through
-    /// it, and the walks of neighbouring blocks overlap in the pipeline).
-    pub fn add_log_odds(&self, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
-        for &root in self.roots {
-            for (v, sum) in vs.iter().zip(sums.iter_mut()) {
-                let mut node = root;
-                while node >= 0 {
-                    let (feature, split, left, right) = self.nodes[node as usize];
-                    // Stage-one features index a fixed-size vector (the
-                    // model's features are a prefix of it, checked above).
-                    node = if v[feature as usize] <= split {
-                        left
-                    } else {
-                        right
-                    };
-                }
-                *sum += self.leaves[(-node - 1) as usize];
-            }
-        }
-    }
-
     /// Sums the trees' leaves for vector `v`: the log-odds of content.
     pub fn log_odds(&self, v: &[f32]) -> f32 {
         let mut sum = 0.0f32;
@@ -66,6 +44,126 @@ impl Forest {
         }
         sum
     }
+}
+
+/// A [`Forest`] laid out to be walked by several vectors in lockstep,
+/// without branches: a leaf is a node whose two children are itself, so a
+/// walk of a tree's full depth ends on the leaf whatever the path, and the
+/// walks of [`LANES`] vectors interleave (their loads overlap instead of
+/// waiting on each other and on mispredicted branches). Sums are the same,
+/// bit for bit, as [`Forest::log_odds`]: same leaves, added in tree order.
+#[derive(Debug)]
+pub struct LockstepForest {
+    nodes: Vec<LockstepNode>,
+    /// Per tree: root node and depth (the longest root-to-leaf path).
+    trees: Vec<(u32, u32)>,
+}
+
+/// A node of a [`LockstepForest`]: a vector goes to `child[0]` when
+/// `v[feature] <= split` and to `child[1]` otherwise (NaN included, as in
+/// [`Forest`]); a leaf has `child == [self, self]` and its value in `split`.
+#[derive(Debug, Clone, Copy)]
+#[repr(C)]
+struct LockstepNode {
+    split: f32,
+    feature: u32,
+    child: [u32; 2],
+}
+
+/// Vectors walked together through each tree.
+pub const LANES: usize = 8;
+
+impl LockstepForest {
+    /// Lays out `forest`.
+    pub fn new(forest: &Forest) -> LockstepForest {
+        let internal = forest.nodes.len();
+        let mut nodes: Vec<LockstepNode> = Vec::with_capacity(internal + forest.leaves.len());
+        let index = |child: i32| -> u32 {
+            if child >= 0 {
+                child as u32
+            } else {
+                (internal as i32 - child - 1) as u32
+            }
+        };
+        for &(feature, split, left, right) in forest.nodes {
+            nodes.push(LockstepNode {
+                split,
+                feature: feature as u32,
+                child: [index(left), index(right)],
+            });
+        }
+        for (k, &value) in forest.leaves.iter().enumerate() {
+            let me = (internal + k) as u32;
+            nodes.push(LockstepNode {
+                split: value,
+                feature: 0,
+                child: [me, me],
+            });
+        }
+        let depth_below = |root: u32| -> u32 {
+            let mut deepest = 0;
+            let mut stack = vec![(root, 0u32)];
+            while let Some((n, d)) = stack.pop() {
+                let node = nodes[n as usize];
+                if node.child[0] == n {
+                    deepest = deepest.max(d);
+                } else {
+                    stack.push((node.child[0], d + 1));
+                    stack.push((node.child[1], d + 1));
+                }
+            }
+            deepest
+        };
+        let trees = forest
+            .roots
+            .iter()
+            .map(|&root| {
+                let root = index(root);
+                (root, depth_below(root))
+            })
+            .collect();
+        LockstepForest { nodes, trees }
+    }
+
+    /// Adds the trees' leaves for every vector in `vs` to `sums`: tree by
+    /// tree (its nodes stay in cache), [`LANES`] vectors at a time.
+    pub fn add_log_odds(&self, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
+        let nodes = &self.nodes[..];
+        let full = vs.len() / LANES * LANES;
+        for &(root, depth) in &self.trees {
+            for (lanes, lane_sums) in vs[..full]
+                .chunks_exact(LANES)
+                .zip(sums[..full].chunks_exact_mut(LANES))
+            {
+                let mut at = [root; LANES];
+                for _ in 0..depth {
+                    for (a, v) in at.iter_mut().zip(lanes) {
+                        let node = nodes[*a as usize];
+                        let x = v.get(node.feature as usize).copied().unwrap_or(0.0);
+                        *a = node.child[1 - usize::from(x <= node.split)];
+                    }
+                }
+                for (s, a) in lane_sums.iter_mut().zip(at) {
+                    *s += nodes[a as usize].split;
+                }
+            }
+            for (v, s) in vs[full..].iter().zip(&mut sums[full..]) {
+                let mut a = root;
+                for _ in 0..depth {
+                    let node = nodes[a as usize];
+                    let x = v.get(node.feature as usize).copied().unwrap_or(0.0);
+                    a = node.child[1 - usize::from(x <= node.split)];
+                }
+                *s += nodes[a as usize].split;
+            }
+        }
+    }
+}
+
+/// The model's stages laid out for [`LockstepForest::add_log_odds`].
+fn lockstep_stages() -> &'static [LockstepForest] {
+    static STAGES: std::sync::OnceLock<Vec<LockstepForest>> = std::sync::OnceLock::new();
+    STAGES.get_or_init(|| model::STAGES.iter().map(LockstepForest::new).collect())
 }
 
 /// The log-odds given to blocks the rules alone mark as junk.
@@ -92,7 +190,7 @@ pub fn classify(page: &Page, vectors: &[[f32; N_FEATURES]], rule_scores: &[f32])
         .collect();
     let asked_vectors: Vec<&[f32; N_FEATURES]> = asked.iter().map(|&i| &vectors[i]).collect();
     let mut sums = vec![0f32; asked.len()];
-    model::STAGES[0].add_log_odds(&asked_vectors, &mut sums);
+    lockstep_stages()[0].add_log_odds(&asked_vectors, &mut sums);
     let mut first = vec![CERTAIN_JUNK; vectors.len()];
     for (&i, &s) in asked.iter().zip(&sums) {
         first[i] = s;
@@ -129,5 +227,45 @@ mod tests {
         let v = [0f32; N_FEATURES];
         let p = probability(model::STAGES[0].log_odds(&v));
         assert!((0.0..=1.0).contains(&p));
+    }
+
+    #[test]
+    fn lockstep_walks_sum_exactly_what_the_trees_say() {
+        // Vectors of every shape: zeros, NaN, infinities, and values spread
+        // around the splits the model uses.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let splits: Vec<f32> = model::STAGES[0].nodes.iter().map(|n| n.1).collect();
+        let vectors: Vec<[f32; N_FEATURES]> = (0..37)
+            .map(|i| {
+                let mut v = [0f32; N_FEATURES];
+                for x in v.iter_mut() {
+                    let r = next();
+                    *x = match (i, r % 7) {
+                        (0, _) => 0.0,
+                        (1, 0) => f32::NAN,
+                        (2, 0) => f32::INFINITY,
+                        (_, 1) => splits[(r >> 8) as usize % splits.len()],
+                        _ => {
+                            splits[(r >> 8) as usize % splits.len()]
+                                + ((r >> 40) % 200) as f32 / 100.0
+                                - 1.0
+                        }
+                    };
+                }
+                v
+            })
+            .collect();
+        let refs: Vec<&[f32; N_FEATURES]> = vectors.iter().collect();
+        let mut sums = vec![0f32; refs.len()];
+        LockstepForest::new(&model::STAGES[0]).add_log_odds(&refs, &mut sums);
+        for (v, s) in vectors.iter().zip(&sums) {
+            assert_eq!(s.to_bits(), model::STAGES[0].log_odds(v).to_bits());
+        }
     }
 }
