@@ -33,23 +33,54 @@ pub fn host_of(url: &str) -> Option<String> {
 }
 
 /// The hash of a block's normalised text, or `None` for short blocks.
+///
+/// Normalised: the lowercased alphanumeric words, separated by one space.
 pub fn block_hash(text: &str) -> Option<u64> {
-    let mut norm = String::with_capacity(text.len());
+    let mut norm: Vec<u8> = Vec::with_capacity(text.len());
     let mut words = 0;
     let mut in_word = false;
-    for c in text.chars() {
+    // ASCII byte by byte, other characters one by one.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        for &b in &rest.as_bytes()[..ascii] {
+            if b.is_ascii_alphanumeric() {
+                if !in_word {
+                    words += 1;
+                    in_word = true;
+                }
+                norm.push(b.to_ascii_lowercase());
+            } else if in_word {
+                norm.push(b' ');
+                in_word = false;
+            }
+        }
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         if c.is_alphanumeric() {
-            norm.extend(c.to_lowercase());
             if !in_word {
                 words += 1;
                 in_word = true;
             }
+            let mut buf = [0u8; 4];
+            for lower in c.to_lowercase() {
+                norm.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+            }
         } else if in_word {
-            norm.push(' ');
+            norm.push(b' ');
             in_word = false;
         }
+        rest = &rest[c.len_utf8()..];
     }
-    (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(norm.trim_end().as_bytes()))
+    if norm.last() == Some(&b' ') {
+        norm.pop();
+    }
+    (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(&norm))
 }
 
 /// Counts blocks per host during the first pass.
@@ -153,6 +184,43 @@ mod tests {
         );
         assert_eq!(host_of("http://user@h.org").as_deref(), Some("h.org"));
         assert_eq!(host_of("").as_deref(), None);
+    }
+
+    #[test]
+    fn block_hashes_are_those_of_the_normalised_text() {
+        // The normalisation written out plainly (what models on disk hold).
+        fn reference(text: &str) -> Option<u64> {
+            let mut norm = String::new();
+            let mut words = 0;
+            let mut in_word = false;
+            for c in text.chars() {
+                if c.is_alphanumeric() {
+                    norm.extend(c.to_lowercase());
+                    if !in_word {
+                        words += 1;
+                        in_word = true;
+                    }
+                } else if in_word {
+                    norm.push(' ');
+                    in_word = false;
+                }
+            }
+            (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(norm.trim_end().as_bytes()))
+        }
+        for text in [
+            "Advertise with The Western Journal and reach millions.",
+            "  ÉCOLE Straße İstanbul — Ωmega 2024!  ",
+            "漢字 かな 한국어 русский ТЕКСТ",
+            "one two three",
+            "a\u{a0}b\u{3000}c d…",
+            "",
+        ] {
+            assert_eq!(block_hash(text), reference(text), "{text}");
+        }
+        assert_eq!(
+            block_hash("Advertise with us,  today!"),
+            block_hash("advertise WITH us today")
+        );
     }
 
     #[test]

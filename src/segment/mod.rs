@@ -194,7 +194,45 @@ impl Iterator for Ancestors<'_> {
     }
 }
 
-/// Counts the characters of `s` that are not whitespace.
+/// Counts the characters of `s` that are not whitespace (`char::is_whitespace`).
 pub fn visible_chars(s: &str) -> u32 {
-    s.chars().filter(|c| !c.is_whitespace()).count() as u32
+    // ASCII runs byte by byte; other characters one by one.
+    let mut n = 0;
+    let mut rest = s;
+    loop {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        n += rest.as_bytes()[..ascii]
+            .iter()
+            .filter(|&&b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+            .count() as u32;
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            return n;
+        };
+        n += u32::from(!c.is_whitespace());
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_chars_counts_what_is_not_whitespace() {
+        for s in [
+            "",
+            "  ",
+            "a b\tc\n",
+            "\u{0b}\u{0c}\r x",
+            "caf\u{e9}\u{a0}na\u{ef}ve\u{3000}\u{6f22}\u{5b57} \u{2028}\u{85}\u{1f600}",
+            "\u{202f}\u{205f}end",
+        ] {
+            let expected = s.chars().filter(|c| !c.is_whitespace()).count() as u32;
+            assert_eq!(visible_chars(s), expected, "{s:?}");
+        }
+    }
 }
