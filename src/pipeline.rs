@@ -21,7 +21,7 @@ use std::sync::Arc;
 const BATCH_BYTES: usize = 64 << 20;
 
 /// Default of [`Config::site_sample`].
-pub const DEFAULT_SITE_SAMPLE: usize = 200;
+pub const DEFAULT_SITE_SAMPLE: usize = 100;
 
 /// Everything a run needs, independent of the command line.
 #[derive(Debug, Clone)]
@@ -613,7 +613,7 @@ fn process_record(
     multi: bool,
 ) -> Result<Done, Error> {
     let bytes_in = line.len() as u64;
-    let record = read::jsonl::parse_record(shard, line_no, line, &config.fields)?;
+    let mut record = read::jsonl::parse_record(shard, line_no, line, &config.fields)?;
     let kind = config.input_kind.unwrap_or(if record.is_html {
         InputKind::Html
     } else {
@@ -623,7 +623,7 @@ fn process_record(
         crate::check_shape(&record.content, &format!("{}:{line_no}", shard.display()))?;
     }
     let mut doc = crate::clean_str_with(&record.content, kind, &options(config));
-    doc.id = record.id;
+    doc.id = std::mem::take(&mut record.id);
     doc.source = format!("{}:{line_no}", shard.display());
     let url = record
         .fields
@@ -632,7 +632,7 @@ fn process_record(
         .map(str::to_string);
     let site = site_step(&mut doc, url.as_deref(), config);
     Ok(with_site(
-        shard_output(&doc, record.fields, bytes_in, config, multi),
+        shard_output(&doc, record.into_fields(), bytes_in, config, multi),
         site,
     ))
 }
@@ -875,7 +875,7 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                         summary.site_boilerplate_blocks += done.site_marked;
                         if let (Some(index), Some(fp)) =
                             (near_dups.as_mut(), done.fingerprint.take())
-                            && let Some((original, _)) = index.check(&done.id, &fp)
+                            && let Some((original, _)) = index.check(&done.id, fp)
                         {
                             summary.duplicate += 1;
                             if config.drop_duplicates {

@@ -74,18 +74,41 @@ fn coefficients() -> &'static [(u64, u64); HASHES] {
 /// Computes a document's fingerprint from its cleaned text; `None` when it
 /// is too short to compare (fewer words than a shingle).
 pub fn fingerprint(text: &str) -> Option<Fingerprint> {
-    // Hash each lowercased word once, then each run of SHINGLE word hashes.
-    let mut words: Vec<u64> = Vec::new();
-    let mut buf = String::new();
-    for w in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        buf.clear();
-        for c in w.chars() {
-            buf.extend(c.to_lowercase());
+    // Hash each lowercased word (a run of alphanumeric characters) once,
+    // then each run of SHINGLE word hashes. ASCII goes byte by byte.
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    let mut word: Vec<u8> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        for &b in &rest.as_bytes()[..ascii] {
+            if b.is_ascii_alphanumeric() {
+                word.push(b.to_ascii_lowercase());
+            } else if !word.is_empty() {
+                words.push(xxh3_64(&word));
+                word.clear();
+            }
         }
-        words.push(xxh3_64(buf.as_bytes()));
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        if c.is_alphanumeric() {
+            let mut buf = [0u8; 4];
+            for lower in c.to_lowercase() {
+                word.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+            }
+        } else if !word.is_empty() {
+            words.push(xxh3_64(&word));
+            word.clear();
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    if !word.is_empty() {
+        words.push(xxh3_64(&word));
     }
     if words.len() < SHINGLE {
         return None;
@@ -127,8 +150,8 @@ pub fn fingerprint(text: &str) -> Option<Fingerprint> {
             *slot = filled[(i + d) % HASHES].wrapping_add(coeff[d].1);
         }
     }
+    // `full` is sorted, so its top halves are too.
     let mut shingles: Vec<u32> = full.iter().map(|&h| (h >> 32) as u32).collect();
-    shingles.sort_unstable();
     shingles.dedup();
     Some(Fingerprint {
         shingles,
@@ -158,12 +181,21 @@ pub fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     }
 }
 
+/// An indexed document. Its id and shingles live in the index's pools
+/// (one allocation per megabyte instead of two per document: a corpus-sized
+/// index of small allocations fragments the heap and slows every worker's
+/// allocations down).
 struct Entry {
-    id: String,
-    shingles: Vec<u32>,
+    /// Range of the id in [`NearDupIndex::ids`].
+    id: (u32, u32),
+    /// Chunk of [`NearDupIndex::shingles`] and range in it.
+    shingles: (u32, u32, u32),
     signature: [u64; HASHES],
     duplicates: usize,
 }
+
+/// Shingle pool chunks hold this many values (4 MB) or one document's.
+const CHUNK: usize = 1 << 20;
 
 /// A candidate whose signatures agree in fewer slots than this share of the
 /// verification threshold is not verified: the MinHash estimate of Jaccard
@@ -177,11 +209,25 @@ fn estimated_jaccard(a: &[u64; HASHES], b: &[u64; HASHES]) -> f32 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f32 / HASHES as f32
 }
 
+/// No document: the end of a chain in [`NearDupIndex`].
+const NONE: u32 = u32::MAX;
+
 /// The corpus-wide index of documents seen so far (originals only).
+///
+/// Per band, a map from band key to the latest document with that key;
+/// each document links, per band, to the one before it with the same key
+/// (a chain per key without a list allocated per key).
 pub struct NearDupIndex {
     options: NearDupOptions,
-    bands: Vec<FxHashMap<u64, Vec<u32>>>,
+    bands: Vec<FxHashMap<u64, u32>>,
+    /// `earlier[doc * BANDS + band]`: the previous document with the same
+    /// key in that band, or [`NONE`].
+    earlier: Vec<u32>,
     docs: Vec<Entry>,
+    /// The documents' ids, one after another.
+    ids: String,
+    /// The documents' shingles, one after another, in chunks.
+    shingles: Vec<Vec<u32>>,
 }
 
 impl NearDupIndex {
@@ -190,14 +236,26 @@ impl NearDupIndex {
         NearDupIndex {
             options,
             bands: (0..BANDS).map(|_| FxHashMap::default()).collect(),
+            earlier: Vec::new(),
             docs: Vec::new(),
+            ids: String::new(),
+            shingles: Vec::new(),
         }
+    }
+
+    fn shingles_of(&self, entry: &Entry) -> &[u32] {
+        let (chunk, start, end) = entry.shingles;
+        &self.shingles[chunk as usize][start as usize..end as usize]
+    }
+
+    fn id_of(&self, entry: &Entry) -> &str {
+        &self.ids[entry.id.0 as usize..entry.id.1 as usize]
     }
 
     /// Checks a document against the index, in input order: returns the id
     /// of the earlier document it duplicates and their Jaccard similarity,
     /// or `None` — then the document is indexed as an original.
-    pub fn check(&mut self, id: &str, fp: &Fingerprint) -> Option<(String, f32)> {
+    pub fn check(&mut self, id: &str, fp: Fingerprint) -> Option<(String, f32)> {
         let keys: Vec<u64> = (0..BANDS)
             .map(|b| {
                 let rows = &fp.signature[b * ROWS..(b + 1) * ROWS];
@@ -208,13 +266,14 @@ impl NearDupIndex {
                 xxh3_64(&bytes)
             })
             .collect();
-        let mut candidates: Vec<u32> = keys
-            .iter()
-            .enumerate()
-            .filter_map(|(b, k)| self.bands[b].get(k))
-            .flatten()
-            .copied()
-            .collect();
+        let mut candidates: Vec<u32> = Vec::new();
+        for (b, k) in keys.iter().enumerate() {
+            let mut doc = self.bands[b].get(k).copied().unwrap_or(NONE);
+            while doc != NONE {
+                candidates.push(doc);
+                doc = self.earlier[doc as usize * BANDS + b];
+            }
+        }
         candidates.sort_unstable();
         candidates.dedup();
         let mut best: Option<(u32, f32)> = None;
@@ -226,25 +285,39 @@ impl NearDupIndex {
             {
                 continue;
             }
-            let sim = jaccard(&fp.shingles, &entry.shingles);
+            let sim = jaccard(&fp.shingles, self.shingles_of(entry));
             if sim >= self.options.threshold && best.is_none_or(|(_, s)| sim > s) {
                 best = Some((c, sim));
             }
         }
         if let Some((c, sim)) = best {
-            let entry = &mut self.docs[c as usize];
-            entry.duplicates += 1;
-            return Some((entry.id.clone(), sim));
+            self.docs[c as usize].duplicates += 1;
+            return Some((self.id_of(&self.docs[c as usize]).to_string(), sim));
         }
         let idx = self.docs.len() as u32;
+        let id_start = self.ids.len() as u32;
+        self.ids.push_str(id);
+        if self
+            .shingles
+            .last()
+            .is_none_or(|c| c.len() + fp.shingles.len() > c.capacity())
+        {
+            self.shingles
+                .push(Vec::with_capacity(CHUNK.max(fp.shingles.len())));
+        }
+        let chunk_index = self.shingles.len() - 1;
+        let chunk = &mut self.shingles[chunk_index];
+        let start = chunk.len() as u32;
+        chunk.extend_from_slice(&fp.shingles);
         self.docs.push(Entry {
-            id: id.to_string(),
-            shingles: fp.shingles.clone(),
+            id: (id_start, self.ids.len() as u32),
+            shingles: (chunk_index as u32, start, chunk.len() as u32),
             signature: fp.signature,
             duplicates: 0,
         });
         for (b, k) in keys.into_iter().enumerate() {
-            self.bands[b].entry(k).or_default().push(idx);
+            let before = self.bands[b].insert(k, idx).unwrap_or(NONE);
+            self.earlier.push(before);
         }
         None
     }
@@ -287,16 +360,48 @@ mod tests {
         let a = story(1, 600);
         let b = story(2, 600);
         let fa = fingerprint(&a.join(" ")).unwrap();
-        assert!(index.check("a", &fa).is_none());
+        assert!(index.check("a", fa).is_none());
         // 10% of the words changed.
         let copy = fingerprint(&edit(&a, 10)).unwrap();
-        let hit = index.check("a2", &copy);
+        let hit = index.check("a2", copy);
         assert_eq!(hit.as_ref().map(|h| h.0.as_str()), Some("a"), "{hit:?}");
         // A different story sharing one paragraph (60 words) with a.
         let mut mixed = b.clone();
         mixed.splice(100..160, a[200..260].iter().cloned());
         let fm = fingerprint(&mixed.join(" ")).unwrap();
-        assert!(index.check("b", &fm).is_none());
+        assert!(index.check("b", fm).is_none());
+    }
+
+    #[test]
+    fn words_are_hashed_as_their_lowercase_text() {
+        // The word hashes written out plainly.
+        fn reference(text: &str) -> Vec<u64> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+                    xxh3_64(lower.as_bytes())
+                })
+                .collect()
+        }
+        let text = "Ünïcode WORDS, mixed: ÉCOLE straße İstanbul 漢字かな — x2 ÖL! end";
+        let words = reference(text);
+        let mut full: Vec<u64> = words
+            .windows(SHINGLE)
+            .map(|w| {
+                let mut bytes = [0u8; SHINGLE * 8];
+                for (k, h) in w.iter().enumerate() {
+                    bytes[k * 8..k * 8 + 8].copy_from_slice(&h.to_le_bytes());
+                }
+                xxh3_64(&bytes)
+            })
+            .collect();
+        full.sort_unstable();
+        full.dedup();
+        let mut shingles: Vec<u32> = full.iter().map(|&h| (h >> 32) as u32).collect();
+        shingles.sort_unstable();
+        shingles.dedup();
+        assert_eq!(fingerprint(text).unwrap().shingles, shingles);
     }
 
     #[test]
@@ -317,11 +422,11 @@ mod tests {
         });
         let a = story(3, 400);
         let f = fingerprint(&a.join(" ")).unwrap();
-        assert!(index.check("a", &f).is_none());
-        assert!(index.check("b", &f).is_some());
-        assert!(index.check("c", &f).is_some());
+        assert!(index.check("a", f.clone()).is_none());
+        assert!(index.check("b", f.clone()).is_some());
+        assert!(index.check("c", f.clone()).is_some());
         assert!(
-            index.check("d", &f).is_none(),
+            index.check("d", f).is_none(),
             "the full cluster takes no more"
         );
     }

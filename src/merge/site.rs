@@ -119,7 +119,11 @@ impl SiteLearner {
                 );
             }
         }
-        SiteModel { version: 1, hosts }
+        SiteModel {
+            version: 1,
+            hosts,
+            lookup: Default::default(),
+        }
     }
 }
 
@@ -139,6 +143,9 @@ pub struct SiteModel {
     pub version: u32,
     /// Hosts with at least one chrome block.
     pub hosts: BTreeMap<String, HostModel>,
+    /// The chrome hashes as numbers, per host, built on first use.
+    #[serde(skip)]
+    lookup: std::sync::OnceLock<FxHashMap<String, FxHashMap<u64, u32>>>,
 }
 
 impl SiteModel {
@@ -146,6 +153,22 @@ impl SiteModel {
     /// with the reason. Returns how many it marked.
     pub fn apply(&self, doc: &mut Cleaned, host: &str) -> usize {
         let Some(model) = self.hosts.get(host) else {
+            return 0;
+        };
+        let lookup = self.lookup.get_or_init(|| {
+            self.hosts
+                .iter()
+                .map(|(host, m)| {
+                    let hashes = m
+                        .blocks
+                        .iter()
+                        .filter_map(|(h, &n)| Some((u64::from_str_radix(h, 16).ok()?, n)))
+                        .collect();
+                    (host.clone(), hashes)
+                })
+                .collect()
+        });
+        let Some(chrome) = lookup.get(host) else {
             return 0;
         };
         let mut marked = 0;
@@ -156,7 +179,7 @@ impl SiteModel {
             let Some(h) = block_hash(&b.text) else {
                 continue;
             };
-            if let Some(&n) = model.blocks.get(&format!("{h:016x}")) {
+            if let Some(&n) = chrome.get(&h) {
                 j.verdict = Verdict::Junk;
                 j.reasons.insert(
                     0,

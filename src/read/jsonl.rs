@@ -139,7 +139,9 @@ fn shard_stem(path: &Path) -> String {
 /// A record's fields and the document inside it.
 #[derive(Debug)]
 pub struct Record {
-    /// Every field of the input record, in order.
+    /// Every field of the input record, in order — but the one `content`
+    /// came from holds an empty string until [`Record::into_fields`] puts
+    /// the document back (moved out, not copied: it is most of the line).
     pub fields: Map<String, Value>,
     /// The document id: the id field, or `<shard>:<line>`.
     pub id: String,
@@ -147,6 +149,18 @@ pub struct Record {
     pub content: String,
     /// True when `content` came from the HTML field.
     pub is_html: bool,
+    /// The field `content` came from.
+    content_field: String,
+}
+
+impl Record {
+    /// Every field of the input record, in order, the document included.
+    pub fn into_fields(mut self) -> Map<String, Value> {
+        if let Some(Value::String(s)) = self.fields.get_mut(&self.content_field) {
+            *s = self.content;
+        }
+        self.fields
+    }
 }
 
 /// Parses line `line_no` (1-based) of `shard`.
@@ -161,16 +175,16 @@ pub fn parse_record(
         line: line_no,
         message,
     };
-    let map: Map<String, Value> =
+    let mut map: Map<String, Value> =
         serde_json::from_str(line).map_err(|e| err(format!("invalid JSON: {e}")))?;
     let id = match map.get(&fields.id) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => format!("{}:{line_no}", shard_stem(shard)),
     };
-    let (content, is_html) = match (map.get(&fields.html), map.get(&fields.text)) {
-        (Some(Value::String(h)), _) => (h.clone(), true),
-        (_, Some(Value::String(t))) => (t.clone(), false),
+    let (content_field, is_html) = match (map.get(&fields.html), map.get(&fields.text)) {
+        (Some(Value::String(_)), _) => (&fields.html, true),
+        (_, Some(Value::String(_))) => (&fields.text, false),
         _ => {
             return Err(err(format!(
                 "no string field \"{}\" or \"{}\"",
@@ -178,11 +192,16 @@ pub fn parse_record(
             )));
         }
     };
+    let content = match map.get_mut(content_field) {
+        Some(Value::String(s)) => std::mem::take(s),
+        _ => String::new(),
+    };
     Ok(Record {
         fields: map,
         id,
         content,
         is_html,
+        content_field: content_field.clone(),
     })
 }
 
@@ -190,33 +209,44 @@ pub fn parse_record(
 /// building the record (other values are skipped, not copied). `None` when
 /// the line is not a JSON object or the field is missing or not a string.
 pub fn string_field(line: &str, field: &str) -> Option<String> {
-    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-    struct Find<'f>(&'f str);
+    use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
+    // The visitor stops at the field (the rest of the line, often the whole
+    // page, is not scanned): it leaves the value in `found` and ends the
+    // parse with an error.
+    struct Find<'f> {
+        field: &'f str,
+        found: &'f mut Option<String>,
+    }
     impl<'de> Visitor<'de> for Find<'_> {
-        type Value = Option<String>;
+        type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a JSON object")
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut found = None;
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
             while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                if found.is_none() && key == self.0 {
-                    found = map.next_value::<Value>()?.as_str().map(str::to_string);
-                } else {
-                    map.next_value::<IgnoredAny>()?;
+                if key == self.field {
+                    *self.found = map.next_value::<Value>()?.as_str().map(str::to_string);
+                    return Err(A::Error::custom("found"));
                 }
+                map.next_value::<IgnoredAny>()?;
             }
-            Ok(found)
+            Ok(())
         }
     }
     impl<'de> DeserializeSeed<'de> for Find<'_> {
-        type Value = Option<String>;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
             d.deserialize_map(self)
         }
     }
+    let mut found = None;
     let mut de = serde_json::Deserializer::from_str(line);
-    Find(field).deserialize(&mut de).ok().flatten()
+    let _ = Find {
+        field,
+        found: &mut found,
+    }
+    .deserialize(&mut de);
+    found
 }
 
 #[cfg(test)]
