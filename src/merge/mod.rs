@@ -327,7 +327,7 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
         // The longest leading part of the region that restates the rest.
         let found = (1..=region.len())
             .rev()
-            .map(|k| restate::labelled_summary(&paras, &region[..k], l))
+            .map(|k| restate::labelled_summary(&paras, &region[..k], Some(l)))
             .find(|f| !f.is_empty())
             .unwrap_or_default();
         if !found.is_empty() {
@@ -346,10 +346,60 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
             return merges;
         }
     }
-    restate::lead_summary(&paras)
-        .into_iter()
-        .map(|f| restatement(&paras, f))
-        .collect()
+    // A lead the page's structure sets apart from the body: it restates
+    // more loosely, like a labelled summary.
+    // The longer of that and an unmarked lead summary wins.
+    let marked = marked_lead(page, &paras)
+        .and_then(|region| {
+            (1..=region.len())
+                .rev()
+                .map(|k| restate::labelled_summary(&paras, &region[..k], None))
+                .find(|f| !f.is_empty())
+        })
+        .unwrap_or_default();
+    let unmarked = restate::lead_summary(&paras);
+    let found = if marked.len() > unmarked.len() {
+        marked
+    } else {
+        unmarked
+    };
+    found.into_iter().map(|f| restatement(&paras, f)).collect()
+}
+
+/// Longest lead [`marked_lead`] returns, in paragraphs.
+const MAX_MARKED_LEAD: usize = 6;
+
+/// The leading paragraphs (indices into `paras`) that the page's structure
+/// sets apart as a summary: in HTML, the first paragraphs inside an element
+/// named as one (`summary`, `standfirst`, `dek`, `excerpt`, `key-points` …;
+/// see [`Hint::Summary`](crate::score::hints::Hint::Summary)); in plain
+/// text, the paragraphs before the first section break (two or more blank
+/// lines, as scraped text sets a summary apart from the body). `None` when
+/// there is no such lead, or nothing after it.
+fn marked_lead(page: &Page, paras: &[restate::Para]) -> Option<Vec<usize>> {
+    let first = paras.first()?;
+    let region: Vec<usize> = if page.is_html {
+        use crate::score::hints::Hint;
+        // Paragraphs inside an element named as a summary (the nearest
+        // three levels: a summary box of paragraphs, or `<p class=lead>`
+        // paragraphs one after another), starting with one of the first.
+        let in_summary_box = |p: usize| {
+            page.ancestors(page.blocks[paras[p].block].node)
+                .take(3)
+                .any(|a| page.nodes[a as usize].hints & Hint::Summary.bit() != 0)
+        };
+        let start = (0..paras.len().min(3)).find(|&p| in_summary_box(p))?;
+        (start..paras.len())
+            .take_while(|&p| in_summary_box(p))
+            .collect()
+    } else {
+        let section_break = *page.section_starts.iter().find(|&&s| s > first.block)?;
+        (0..paras.len())
+            .take_while(|&p| paras[p].block < section_break)
+            .collect()
+    };
+    (!region.is_empty() && region.len() <= MAX_MARKED_LEAD && region.len() < paras.len())
+        .then_some(region)
 }
 
 /// The merge for one paragraph [`restate`] found: (paragraph, score, the
@@ -378,6 +428,61 @@ mod tests {
     const P1: &str = "The council voted on Tuesday to expand the bus network with three new routes to the hospital.";
     const P2: &str = "Residents had asked for better connections for years, and the plan was approved without debate.";
     const P3: &str = "Work on the new stops starts in spring and the first buses should run before the end of summer.";
+
+    /// A body of six paragraphs and a lead that restates it loosely: in
+    /// other words, sharing some names and figures.
+    const BODY: [&str; 6] = [
+        "The city council approved a plan on Tuesday to add three bus routes linking the northern suburbs with the general hospital.",
+        "Residents of the northern suburbs have complained for years that reaching the hospital takes two changes and more than an hour.",
+        "The new routes will cost about four million euros a year, paid from the regional transport fund and higher parking fees downtown.",
+        "Opposition members argued that the parking fees would hurt shops in the centre, but the measure passed by nineteen votes to six.",
+        "Construction of twelve new stops begins in March, and the transport company expects the first buses to run before the summer.",
+        "Drivers will be hired from April, and the company says timetables will be published online a month before service begins.",
+    ];
+    const LOOSE_LEAD: &str = "Councillors backed three extra bus lines to the hospital for suburban residents who now need two changes to get there. Funding comes from the transport fund and pricier parking, which critics say will harm shops. Buses should be running by summer once twelve stops are built.";
+
+    fn text_merges(src: &str) -> (Page, Vec<Merge>) {
+        let page = crate::segment::text::segment(src);
+        let keep = vec![true; page.blocks.len()];
+        let m = find_merges(&page, &keep, &MergeOptions::default());
+        (page, m)
+    }
+
+    #[test]
+    fn a_loose_lead_set_apart_by_a_section_break_is_a_restatement() {
+        let body = BODY.join("\n\n");
+        let title = "Council Adds Bus Routes to Hospital";
+        // Two blank lines set the lead apart, as scraped text does.
+        let (page, m) = text_merges(&format!("{title}\n\n{LOOSE_LEAD}\n\n\n{body}\n"));
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].kind, MergeKind::Restatement);
+        assert_eq!(page.blocks[m[0].dropped].text, LOOSE_LEAD);
+        // One blank line: an ordinary first paragraph, too loose a restatement
+        // to drop without the page marking it.
+        let (_, m) = text_merges(&format!("{title}\n\n{LOOSE_LEAD}\n\n{body}\n"));
+        assert!(m.is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn a_first_paragraph_set_apart_that_restates_nothing_stays() {
+        let body = BODY.join("\n\n");
+        let other = "The museum reopened its east wing on Sunday after a two-year renovation, with a new gallery of Roman coins and a rooftop cafe.";
+        let (_, m) = text_merges(&format!("Title Of The Story Here\n\n{other}\n\n\n{body}\n"));
+        assert!(m.is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn a_loose_standfirst_named_as_such_is_a_restatement() {
+        let body: String = BODY.iter().map(|p| format!("<p>{p}</p>")).collect();
+        let named = format!(
+            "<article><h1>Council Adds Bus Routes</h1><p class=\"article-standfirst\">{LOOSE_LEAD}</p>{body}</article>"
+        );
+        let (page, m) = merges_of(&named);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(page.blocks[m[0].dropped].text, LOOSE_LEAD);
+        let unnamed = named.replace(" class=\"article-standfirst\"", "");
+        assert!(merges_of(&unnamed).1.is_empty());
+    }
 
     #[test]
     fn a_verbatim_repeat_is_merged_into_the_body_copy() {

@@ -9,8 +9,10 @@
 //! share of its weighted words those sentences contain. A run is a summary
 //! when every paragraph of it aligns well, it aligns clearly better than the
 //! paragraphs after it, its sentences draw on paragraphs spread across the
-//! body, and the body is at least twice as long. Candidate sentences are
-//! found through an inverted index, so the cost grows with shared words.
+//! body, and the body is at least twice as long. A run the page marks as a
+//! summary (a label, a summary element, a section break in plain text; see
+//! [`labelled_summary`]) may paraphrase more loosely. Candidate sentences
+//! are found through an inverted index, so the cost grows with shared words.
 
 use crate::score::stopwords::{Lang, is_stopword};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
@@ -209,21 +211,22 @@ fn align(paras: &[Para], body: &[usize], candidates: &[usize]) -> Vec<Alignment>
 const LABELLED_MIN_EACH: f32 = 0.15;
 const LABELLED_MIN_MEAN: f32 = 0.25;
 
-/// A run of paragraphs under a summary label ("Key points", "Summary",
-/// "TL;DR" …): `region` holds their indices. When they restate the rest
-/// (looser thresholds than an unlabelled lead: the page says what they are),
-/// returns each one's index, score and sources.
+/// A run of paragraphs the page marks as a summary — under a label ("Key
+/// points", "Summary", "TL;DR" …; `label` is its block) or set apart by the
+/// page's structure: `region` holds their indices. When they restate the
+/// rest (looser thresholds than an unmarked lead: the page says what they
+/// are), returns each one's index, score and sources.
 pub fn labelled_summary(
     paras: &[Para],
     region: &[usize],
-    label: usize,
+    label: Option<usize>,
 ) -> Vec<(usize, f32, Vec<usize>)> {
     if region.is_empty() {
         return Vec::new();
     }
-    // The label (block `label`) is neither summary nor body.
+    // The label is neither summary nor body.
     let body: Vec<usize> = (0..paras.len())
-        .filter(|&i| !region.contains(&i) && paras[i].block != label)
+        .filter(|&i| !region.contains(&i) && Some(paras[i].block) != label)
         .collect();
     let region_words: usize = region.iter().map(|&i| paras[i].words).sum();
     let body_words: usize = body.iter().map(|&i| paras[i].words).sum();

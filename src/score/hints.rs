@@ -50,6 +50,10 @@ pub enum Hint {
     ArticleBody,
     /// Hidden or screen-reader-only text (see [`class_hides`]).
     Hidden,
+    /// A summary box, standfirst, dek or excerpt. Read by the merge stage
+    /// only (a summary that restates the body is merged away), not by the
+    /// classifier: it is not in [`Hint::ALL`].
+    Summary,
 }
 
 impl Hint {
@@ -78,12 +82,14 @@ impl Hint {
             Hint::Content => "content",
             Hint::Description => "description",
             Hint::Message => "message",
+            Hint::Summary => "summary",
             Hint::ArticleBody => "article-body",
             Hint::Hidden => "hidden",
         }
     }
 
-    /// Every hint, in bit order.
+    /// Every hint the classifier reads, in bit order (all but
+    /// [`Hint::Summary`]).
     pub const ALL: [Hint; 19] = [
         Hint::Nav,
         Hint::Footer,
@@ -278,6 +284,20 @@ const KEYWORDS: &[(&str, Hint, bool)] = &[
     ("post-body", Hint::ArticleBody, false),
     ("story-body", Hint::ArticleBody, false),
     ("main-content", Hint::ArticleBody, false),
+    // summaries, standfirsts
+    ("summary", Hint::Summary, false),
+    ("standfirst", Hint::Summary, false),
+    ("stand-first", Hint::Summary, false),
+    ("dek", Hint::Summary, true),
+    ("excerpt", Hint::Summary, false),
+    ("abstract", Hint::Summary, true),
+    ("tldr", Hint::Summary, false),
+    ("takeaway", Hint::Summary, false),
+    ("key-points", Hint::Summary, false),
+    ("keypoints", Hint::Summary, false),
+    ("highlights", Hint::Summary, true),
+    ("lede", Hint::Summary, true),
+    ("lead", Hint::Summary, true),
 ];
 
 /// Class names that hide an element from sighted readers. Matched against
@@ -364,6 +384,28 @@ mod tests {
         assert_eq!(hints_of("canvas") & Hint::Nav.bit(), 0);
         assert_ne!(hints_of("main-nav") & Hint::Nav.bit(), 0);
         assert_eq!(hints_of("postal-code") & Hint::Content.bit(), 0);
+    }
+
+    #[test]
+    fn summaries_are_named_but_not_a_classifier_hint() {
+        for name in [
+            "entry-summary article-lead",
+            "standfirst",
+            "article__dek",
+            "key-takeaways",
+        ] {
+            assert_ne!(hints_of(name) & Hint::Summary.bit(), 0, "{name}");
+        }
+        for name in [
+            "leader-board",
+            "misleading",
+            "deck-chairs",
+            "summary-page-footer x",
+        ] {
+            let named = hints_of(name) & Hint::Summary.bit() != 0;
+            assert_eq!(named, name.starts_with("summary"), "{name}");
+        }
+        assert!(!Hint::ALL.contains(&Hint::Summary));
     }
 
     #[test]

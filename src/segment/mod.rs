@@ -149,6 +149,10 @@ pub struct Page {
     pub is_html: bool,
     /// What the page says about itself in metadata.
     pub meta: PageMeta,
+    /// Plain text: the blocks that open a section, set off from what comes
+    /// before by two or more blank lines (as scraped text sets a summary
+    /// apart from the body, and the body from the trailing links).
+    pub section_starts: Vec<usize>,
 }
 
 /// What a page says about itself: `og:type`, its canonical URL, and the

@@ -112,18 +112,27 @@ pub fn segment(text: &str) -> Page {
     let mut chunk: Vec<&str> = Vec::new();
     let mut first_chunk_lines = 0;
     let mut lines = text.lines().map(|l| l.trim()).peekable();
+    // Blank lines before the chunk being read, and since it ended.
+    let (mut gap_before_chunk, mut blank_run) = (0usize, 0usize);
     loop {
         let line = lines.next();
         match line {
             Some(l) if !l.is_empty() => {
+                if chunk.is_empty() {
+                    gap_before_chunk = blank_run;
+                }
+                blank_run = 0;
                 chunk.push(l);
                 continue;
             }
-            _ => {}
+            Some(_) => blank_run += 1,
+            None => {}
         }
         if !chunk.is_empty() {
             if page.blocks.is_empty() {
                 first_chunk_lines = chunk.len();
+            } else if gap_before_chunk >= 2 {
+                page.section_starts.push(page.blocks.len());
             }
             // Rows of `|`-separated cells (how dechaff writes a table) stay
             // together as one table.
@@ -202,6 +211,26 @@ pub fn segment(text: &str) -> Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_blank_lines_open_a_section() {
+        let page = segment(
+            "Menu\n\n\nHeadline of the story\n\nLead one.\n\n\n\nBody one.\n\nBody two.\n\n\nFooter\n",
+        );
+        let texts: Vec<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Menu",
+                "Headline of the story",
+                "Lead one.",
+                "Body one.",
+                "Body two.",
+                "Footer"
+            ]
+        );
+        assert_eq!(page.section_starts, [1, 3, 5]);
+    }
 
     #[test]
     fn blank_lines_split_paragraphs() {
