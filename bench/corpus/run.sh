@@ -3,7 +3,7 @@
 #
 #   bench/corpus/run.sh [--docs N] [--seed S] [--shards K] [--work DIR]
 #                       [--grid-docs M] [--no-grid] [--repeat R] [--reuse]
-#                       [--rev REV] [--md FILE]
+#                       [--best "K P T"] [--rev REV] [--md FILE]
 #
 # Defaults: 100000 documents, seed 1, 20 shards, work dir /tmp/dechaff-corpus
 # (also DOCS, SEED, SHARDS, WORK, GRID_DOCS from the environment). A smoke
@@ -18,7 +18,9 @@
 # 3. datasketch MinHashLSH runs on the text of dechaff's per-page output: a
 #    settings search on the first GRID_DOCS documents, then the usual
 #    settings (word 5-grams, num_perm 128, threshold 0.5) and the best found,
-#    each over all documents under /usr/bin/time.
+#    each over all documents under /usr/bin/time. `--best "K P T"` skips
+#    the search and runs datasketch at word K-grams, num_perm P, threshold T
+#    (the best an earlier search found) besides the usual settings.
 # 4. score.py prints the table; with 100000 documents (or --md FILE) it is
 #    also written to bench/corpus/results-<date>.md, else to WORK/results.md.
 #
@@ -39,6 +41,7 @@ grid=1
 reuse=0
 md=""
 rev=""
+best_given=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) docs=$2; shift 2 ;;
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift 2 ;;
     --grid-docs) grid_docs=$2; shift 2 ;;
     --no-grid) grid=0; shift ;;
+    --best) grid=0; best_given=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --reuse) reuse=1; shift ;;
     --md) md=$2; shift 2 ;;
@@ -126,7 +130,7 @@ phase dechaff "$t"
 t=$(now)
 rm -f "$out"/ds-*.flags.jsonl "$out"/ds-*.meta.json "$out/grid.json"
 "$py" "$here/datasketch_dedup.py" extract "$out/page.jsonl" "$out/texts.jsonl"
-best="5 128 0.5"
+best=${best_given:-5 128 0.5}
 if [ "$grid" = 1 ]; then
   "$py" "$here/datasketch_dedup.py" grid "$out/texts.jsonl" "$work" "$out/grid.json" --docs "$grid_docs" 2> "$out/grid.log"
   best=$("$py" -c 'import json,sys; b=json.load(open(sys.argv[1]))["best"]; print(b["shingle"], b["num_perm"], b["threshold"])' "$out/grid.json")
