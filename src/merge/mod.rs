@@ -87,7 +87,11 @@ fn word_hashes(text: &str) -> Vec<u64> {
     let mut cur = FxHasher::default();
     let mut in_word = false;
     for c in text.chars() {
-        if c.is_alphabetic() {
+        // ASCII letters: lowercased without the Unicode tables.
+        if c.is_ascii_alphabetic() {
+            c.to_ascii_lowercase().hash(&mut cur);
+            in_word = true;
+        } else if c.is_alphabetic() {
             if crate::score::stopwords::is_cjk(c) {
                 if in_word {
                     out.push(std::mem::take(&mut cur).finish());

@@ -72,7 +72,11 @@ pub fn sentences(text: &str, lang: Lang) -> Vec<Vec<u64>> {
     };
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_alphabetic() {
+        if c.is_ascii_alphabetic() {
+            word.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !c.is_ascii() && c.is_alphabetic() {
             word.extend(c.to_lowercase());
             continue;
         }

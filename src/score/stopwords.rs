@@ -81,7 +81,21 @@ pub fn is_cjk(c: char) -> bool {
 pub fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     buf.clear();
     for c in text.chars() {
-        if c.is_alphanumeric() || c == '\'' || c == '’' {
+        // ASCII: the same rules as below, without the Unicode tables.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                buf.push(c.to_ascii_lowercase());
+            } else if c == '\'' {
+                if !buf.is_empty() {
+                    buf.push('\'');
+                }
+            } else if !buf.is_empty() {
+                f(buf.trim_end_matches('\''));
+                buf.clear();
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '’' {
             let single = is_cjk(c) && !matches!(c as u32, 0xac00..=0xd7af);
             if single {
                 if !buf.is_empty() {
@@ -134,11 +148,12 @@ pub fn guess_language<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Lang> 
     for text in texts {
         for_each_token(text, &mut buf, |w| {
             tokens += 1;
-            if let Some(mask) = t.words.get(w) {
-                for (i, c) in counts.iter_mut().enumerate().take(LISTS.len()) {
-                    if mask & (1 << i) != 0 {
-                        *c += 1;
-                    }
+            if let Some(&mask) = t.words.get(w) {
+                // Each language listing the word (set bits, lowest first).
+                let mut rest = mask;
+                while rest != 0 {
+                    counts[rest.trailing_zeros() as usize] += 1;
+                    rest &= rest - 1;
                 }
             }
         });
@@ -160,6 +175,52 @@ pub fn guess_language<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Lang> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_the_same_with_and_without_the_ascii_path() {
+        // The tokenizer's rules applied to every character alike.
+        fn reference(text: &str) -> Vec<String> {
+            let mut out = Vec::new();
+            let mut buf = String::new();
+            let flush = |buf: &mut String, out: &mut Vec<String>| {
+                if !buf.is_empty() {
+                    out.push(buf.trim_end_matches('\'').to_string());
+                    buf.clear();
+                }
+            };
+            for c in text.chars() {
+                if c.is_alphanumeric() || c == '\'' || c == '’' {
+                    if is_cjk(c) && !matches!(c as u32, 0xac00..=0xd7af) {
+                        if !buf.is_empty() {
+                            out.push(std::mem::take(&mut buf));
+                        }
+                        out.push(c.to_string());
+                    } else if c == '\'' || c == '’' {
+                        if !buf.is_empty() {
+                            buf.push('\'');
+                        }
+                    } else {
+                        buf.extend(c.to_lowercase());
+                    }
+                } else {
+                    flush(&mut buf, &mut out);
+                }
+            }
+            flush(&mut buf, &mut out);
+            out
+        }
+        for text in [
+            "Don't STOP — it's the 2nd time' 'quoted' words’ here",
+            "ÉCOLE Straße İstanbul naïve café's x’y",
+            "漢字かなabc한국어 mixed中文text",
+            "a''b ''c d'' e'’f",
+            "",
+        ] {
+            let mut got = Vec::new();
+            for_each_token(text, &mut String::new(), |w| got.push(w.to_string()));
+            assert_eq!(got, reference(text), "{text}");
+        }
+    }
 
     #[test]
     fn every_list_loads() {
