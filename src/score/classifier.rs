@@ -48,15 +48,19 @@ impl Forest {
 
 /// A [`Forest`] laid out to be walked by several vectors in lockstep,
 /// without branches: a leaf is a node whose two children are itself, so a
-/// walk of a tree's full depth ends on the leaf whatever the path, and the
+/// lane that reaches its leaf stays there while the others walk on, and the
 /// walks of [`LANES`] vectors interleave (their loads overlap instead of
-/// waiting on each other and on mispredicted branches). Sums are the same,
-/// bit for bit, as [`Forest::log_odds`]: same leaves, added in tree order.
+/// waiting on each other and on mispredicted branches). A walk stops when
+/// every lane is on a leaf, at the latest at the tree's depth. Sums are the
+/// same, bit for bit, as [`Forest::log_odds`]: same leaves, in tree order.
 #[derive(Debug)]
 pub struct LockstepForest {
     nodes: Vec<LockstepNode>,
-    /// Per tree: root node and depth (the longest root-to-leaf path).
-    trees: Vec<(u32, u32)>,
+    /// Per tree: root node, depth (the longest root-to-leaf path) and the
+    /// depth of its shallowest leaf.
+    trees: Vec<(u32, u32, u32)>,
+    /// Nodes from this index on are leaves.
+    first_leaf: u32,
 }
 
 /// A node of a [`LockstepForest`]: a vector goes to `child[0]` when
@@ -100,29 +104,36 @@ impl LockstepForest {
                 child: [me, me],
             });
         }
-        let depth_below = |root: u32| -> u32 {
-            let mut deepest = 0;
+        // The deepest and the shallowest leaf below a root.
+        let depths = |root: u32| -> (u32, u32) {
+            let (mut deepest, mut shallowest) = (0, u32::MAX);
             let mut stack = vec![(root, 0u32)];
             while let Some((n, d)) = stack.pop() {
                 let node = nodes[n as usize];
                 if node.child[0] == n {
                     deepest = deepest.max(d);
+                    shallowest = shallowest.min(d);
                 } else {
                     stack.push((node.child[0], d + 1));
                     stack.push((node.child[1], d + 1));
                 }
             }
-            deepest
+            (deepest, shallowest)
         };
         let trees = forest
             .roots
             .iter()
             .map(|&root| {
                 let root = index(root);
-                (root, depth_below(root))
+                let (deepest, shallowest) = depths(root);
+                (root, deepest, shallowest)
             })
             .collect();
-        LockstepForest { nodes, trees }
+        LockstepForest {
+            nodes,
+            trees,
+            first_leaf: internal as u32,
+        }
     }
 
     /// Adds the trees' leaves for every vector in `vs` to `sums`: tree by
@@ -130,17 +141,22 @@ impl LockstepForest {
     pub fn add_log_odds(&self, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
         let nodes = &self.nodes[..];
         let full = vs.len() / LANES * LANES;
-        for &(root, depth) in &self.trees {
+        for &(root, depth, shallowest) in &self.trees {
             for (lanes, lane_sums) in vs[..full]
                 .chunks_exact(LANES)
                 .zip(sums[..full].chunks_exact_mut(LANES))
             {
                 let mut at = [root; LANES];
-                for _ in 0..depth {
+                for step in 0..depth {
                     for (a, v) in at.iter_mut().zip(lanes) {
                         let node = nodes[*a as usize];
                         let x = v.get(node.feature as usize).copied().unwrap_or(0.0);
                         *a = node.child[1 - usize::from(x <= node.split)];
+                    }
+                    // Done when every lane is on a leaf (leaves come after
+                    // the internal nodes); checked from the shallowest leaf on.
+                    if step + 1 >= shallowest && at.iter().all(|&a| a >= self.first_leaf) {
+                        break;
                     }
                 }
                 for (s, a) in lane_sums.iter_mut().zip(at) {
@@ -149,7 +165,7 @@ impl LockstepForest {
             }
             for (v, s) in vs[full..].iter().zip(&mut sums[full..]) {
                 let mut a = root;
-                for _ in 0..depth {
+                while a < self.first_leaf {
                     let node = nodes[a as usize];
                     let x = v.get(node.feature as usize).copied().unwrap_or(0.0);
                     a = node.child[1 - usize::from(x <= node.split)];
