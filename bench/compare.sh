@@ -31,6 +31,9 @@ fi
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 cargo build --release --quiet --manifest-path "$here/Cargo.toml" --example parse_only
 bin=$here/target/release/dechaff
+# The dechaff version in the tables: the commit (and whether the tree had changes).
+DECHAFF_REV="$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo "this repo")$(git -C "$here" diff --quiet HEAD -- src Cargo.toml 2>/dev/null || echo "+changes")"
+export DECHAFF_REV
 peers=trafilatura,readability_lxml,justext_en,boilerpy3_article,resiliparse_main
 
 secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
@@ -59,7 +62,7 @@ for ds in scrapinghub wcxb-dev; do
   : > "$o/largest-pages.tsv"
   largest=$(for f in "$d"/html/*; do
       printf '%s %s\n' "$( (gzip -dc "$f" 2>/dev/null || cat "$f") | wc -c)" "$(basename "$f")"
-    done | sort -rn | head -5)
+    done | sort -rn | awk "NR <= 5")
   while read -r size f; do
     read -r ts ms < <(timed "$bin" -j1 --quiet -f jsonl "$d/html/$f" -o /dev/null)
     printf '%s\t%s\t%s\t%s\n' "$f" "$size" "$ms" "$ts" >> "$o/largest-pages.tsv"
@@ -91,7 +94,7 @@ rows = []
 d_pps, d_all = pages / t1, pages / tn
 for name, s in scores.items():
     if name == "dechaff":
-        pps, ver, allc, mem = d_pps, "this repo", d_all, m1
+        pps, ver, allc, mem = d_pps, os.environ.get("DECHAFF_REV", "this repo"), d_all, m1
     else:
         t = json.load(open(os.path.join(o, "_timing", name + ".json")))
         pps, ver = t.get("pages_per_s") or 0.0, t.get("version", "?")
