@@ -130,9 +130,14 @@ fn align(paras: &[Para], body: &[usize], candidates: &[usize]) -> Vec<Alignment>
             pool.push((j, s));
         }
     }
+    // Only the candidates' stems are ever looked up: index those alone.
+    let wanted: FxHashSet<u64> = candidates
+        .iter()
+        .flat_map(|&i| paras[i].sentences.iter().flatten().copied())
+        .collect();
     let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     for (sid, (_, s)) in pool.iter().enumerate() {
-        for &w in s.iter() {
+        for &w in s.iter().filter(|w| wanted.contains(w)) {
             index.entry(w).or_default().push(sid as u32);
         }
     }
