@@ -21,7 +21,7 @@ use std::sync::Arc;
 const BATCH_BYTES: usize = 64 << 20;
 
 /// Default of [`Config::site_sample`].
-pub const DEFAULT_SITE_SAMPLE: usize = 100;
+pub const DEFAULT_SITE_SAMPLE: usize = 50;
 
 /// Everything a run needs, independent of the command line.
 #[derive(Debug, Clone)]
@@ -204,7 +204,7 @@ struct Done {
     source: String,
     text: String,
     host: Option<String>,
-    site_hashes: Vec<u64>,
+    site_hashes: Vec<(u64, u32)>,
     site_marked: u64,
     fingerprint: Option<crate::merge::near_dup::Fingerprint>,
     bytes_in: u64,
@@ -471,7 +471,7 @@ fn site_step(
     doc: &mut crate::Cleaned,
     url: Option<&str>,
     config: &Config,
-) -> (Option<String>, Vec<u64>, u64) {
+) -> (Option<String>, Vec<(u64, u32)>, u64) {
     use crate::merge::site;
     let url = url
         .map(str::to_string)
@@ -485,7 +485,7 @@ fn site_step(
             .page
             .blocks
             .iter()
-            .filter_map(|b| site::block_hash(&b.text))
+            .filter_map(|b| Some((site::block_hash(&b.text)?, b.chars)))
             .collect();
         return (host, hashes, 0);
     }
@@ -493,7 +493,7 @@ fn site_step(
     (host, Vec::new(), marked)
 }
 
-fn with_site(mut done: Done, site: (Option<String>, Vec<u64>, u64)) -> Done {
+fn with_site(mut done: Done, site: (Option<String>, Vec<(u64, u32)>, u64)) -> Done {
     done.host = site.0;
     done.site_hashes = site.1;
     done.site_marked = site.2;

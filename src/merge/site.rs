@@ -83,38 +83,62 @@ pub fn block_hash(text: &str) -> Option<u64> {
     (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(&norm))
 }
 
+/// What the first pass has counted on one host: its pages, and per block
+/// hash the pages the block is on and its length (visible characters, the
+/// longest seen).
+#[derive(Debug, Default)]
+struct HostCounts {
+    pages: u32,
+    blocks: FxHashMap<u64, (u32, u32)>,
+}
+
 /// Counts blocks per host during the first pass.
 #[derive(Debug, Default)]
 pub struct SiteLearner {
-    hosts: FxHashMap<String, (u32, FxHashMap<u64, u32>)>,
+    hosts: FxHashMap<String, HostCounts>,
 }
 
 impl SiteLearner {
-    /// Adds one page of `host` with the hashes of its blocks.
-    pub fn add(&mut self, host: &str, hashes: &[u64]) {
+    /// Adds one page of `host` with the hashes of its blocks and their
+    /// lengths in visible characters.
+    pub fn add(&mut self, host: &str, blocks: &[(u64, u32)]) {
         let entry = self.hosts.entry(host.to_string()).or_default();
-        entry.0 += 1;
-        let distinct: FxHashSet<u64> = hashes.iter().copied().collect();
-        for h in distinct {
-            *entry.1.entry(h).or_insert(0) += 1;
+        entry.pages += 1;
+        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        for &(h, chars) in blocks {
+            if seen.insert(h) {
+                let counted = entry.blocks.entry(h).or_insert((0, 0));
+                counted.0 += 1;
+                counted.1 = counted.1.max(chars);
+            }
         }
     }
 
     /// The model: per host, the blocks that recur enough to be chrome.
     pub fn finish(self) -> SiteModel {
         let mut hosts = BTreeMap::new();
-        for (host, (pages, counts)) in self.hosts {
-            let mut blocks: BTreeMap<String, u32> = counts
+        for (
+            host,
+            HostCounts {
+                pages,
+                blocks: counts,
+            },
+        ) in self.hosts
+        {
+            let chrome: Vec<(u64, (u32, u32))> = counts
                 .into_iter()
-                .filter(|&(_, n)| n >= MIN_PAGES && n as f32 >= MIN_SHARE * pages as f32)
-                .map(|(h, n)| (format!("{h:016x}"), n))
+                .filter(|&(_, (n, _))| n >= MIN_PAGES && n as f32 >= MIN_SHARE * pages as f32)
                 .collect();
-            if !blocks.is_empty() {
+            if !chrome.is_empty() {
                 hosts.insert(
                     host,
                     HostModel {
                         pages,
-                        blocks: std::mem::take(&mut blocks),
+                        max_chars: chrome.iter().map(|&(_, (_, c))| c).max().unwrap_or(0),
+                        blocks: chrome
+                            .into_iter()
+                            .map(|(h, (n, _))| (format!("{h:016x}"), n))
+                            .collect(),
                     },
                 );
             }
@@ -132,8 +156,16 @@ impl SiteLearner {
 pub struct HostModel {
     /// Pages of the host seen while learning.
     pub pages: u32,
+    /// The longest chrome block, in visible characters: longer blocks are
+    /// not looked up (models written before it was recorded: no limit).
+    #[serde(default = "no_length_limit")]
+    pub max_chars: u32,
     /// Chrome blocks (hash in hex) and on how many pages each appeared.
     pub blocks: BTreeMap<String, u32>,
+}
+
+fn no_length_limit() -> u32 {
+    u32::MAX
 }
 
 /// Learned site boilerplate, per host; saved as JSON.
@@ -173,7 +205,10 @@ impl SiteModel {
         };
         let mut marked = 0;
         for (b, j) in doc.page.blocks.iter().zip(doc.judgements.iter_mut()) {
-            if j.verdict != Verdict::Content || b.is_title {
+            // Blocks much longer than any chrome block are not hashed (the
+            // slack covers punctuation and case the hash ignores).
+            let too_long = b.chars > model.max_chars.saturating_add(model.max_chars / 4 + 16);
+            if j.verdict != Verdict::Content || b.is_title || too_long {
                 continue;
             }
             let Some(h) = block_hash(&b.text) else {
@@ -248,11 +283,14 @@ mod tests {
 
     #[test]
     fn recurring_blocks_become_chrome_per_host() {
-        let chrome = block_hash("Advertise with us and reach millions of readers.").unwrap();
+        let chrome = (
+            block_hash("Advertise with us and reach millions of readers.").unwrap(),
+            42,
+        );
         let mut learner = SiteLearner::default();
         for i in 0..5u64 {
             let story = block_hash(&format!("A different story number {i} about a topic")).unwrap();
-            learner.add("news.example", &[chrome, story, chrome]);
+            learner.add("news.example", &[chrome, (story, 36), chrome]);
         }
         // The same chrome line once on another host is not its chrome.
         learner.add("other.example", &[chrome]);
@@ -260,6 +298,13 @@ mod tests {
         let host = &model.hosts["news.example"];
         assert_eq!(host.pages, 5);
         assert_eq!(host.blocks.len(), 1);
+        assert_eq!(host.max_chars, 42);
+        // A model saved before lengths were recorded looks every block up.
+        let old: SiteModel = serde_json::from_str(
+            r#"{"version": 1, "hosts": {"h": {"pages": 3, "blocks": {"00000000000000ff": 3}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(old.hosts["h"].max_chars, u32::MAX);
         assert!(!model.hosts.contains_key("other.example"));
         assert!(block_hash("Too short").is_none());
     }
