@@ -69,8 +69,8 @@ pub struct Config {
     /// Learn a host's boilerplate from its first this many pages (in input
     /// order) that carry a URL, and pass over the rest of its pages while
     /// learning; 0: every page. Chrome that recurs on a share of a host's
-    /// pages shows as well on a few hundred of them as on all, and learning
-    /// costs a parse per page learned from.
+    /// pages shows as well on fifty of them as on all, and learning costs a
+    /// parse per page learned from.
     pub site_sample: usize,
     /// A document that takes longer than this to clean is reported as
     /// failed and left out.
