@@ -146,8 +146,8 @@ a paragraph long enough to read as prose, with a comma, and a full stop.</p></ar
 def html_seeds():
     for name, body in TRICKY_HTML.items():
         write("html", name, body)
-    write("html", "sample-news-article.html", repo_text("samples/news-article.html"))
-    write("html", "sample-forum-thread.html", repo_text("samples/forum-thread.html"))
+    # The sample pages in samples/ are replayed from there (html and clean
+    # targets; see tests/fuzz_corpus.rs), not copied here.
 
 
 # ------------------------------------------------------------------- text
@@ -282,8 +282,6 @@ def warc_seeds():
 
 def clean_seeds():
     t = "clean"
-    write(t, "sample-blog-post.html", repo_text("samples/blog-post.html"))
-    write(t, "sample-product-page.html", repo_text("samples/product-page.html"))
     write(t, "seed-article.txt", repo_text("samples/seed-article.txt", 2500))
     write(t, "merge-set-text.txt", repo_text("tests/merge-set/03-sweden-drops-assange-probe.txt", 3000))
     write(t, "fragment.html", "  <div class=x>hi</div><p>para<p>another")

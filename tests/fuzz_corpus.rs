@@ -36,10 +36,27 @@ fn corpus(target: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Runs every corpus file of `target` through `run`, naming the file that panics.
+/// Targets that also replay the repository's `samples/` (real pages, kept
+/// there rather than copied into their corpora).
+const WITH_SAMPLES: &[&str] = &["html", "clean"];
+
+fn samples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+/// Runs every corpus file of `target` (and `samples/` for
+/// [`WITH_SAMPLES`]) through `run`, naming the file that panics.
 fn replay(target: &str, run: fn(&[u8])) {
-    let files = corpus(target);
+    let mut files = corpus(target);
     assert!(!files.is_empty(), "fuzz/corpus/{target} is empty");
+    if WITH_SAMPLES.contains(&target) {
+        let mut samples: Vec<PathBuf> = std::fs::read_dir(samples_dir())
+            .expect("samples/")
+            .map(|e| e.expect("samples entry").path())
+            .collect();
+        samples.sort();
+        files.extend(samples);
+    }
     for file in files {
         let data = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         eprintln!("fuzz target {target}: {}", file.display());
@@ -132,10 +149,15 @@ fn fuzz_targets_build_and_replay() {
         // working directory, which is the repository here).
         let artifacts = target_dir.join("artifacts");
         std::fs::create_dir_all(&artifacts).expect("artifact directory");
-        let out = Command::new(&bin)
+        let mut replay = Command::new(&bin);
+        replay
             .arg("-runs=0")
             .arg(format!("-artifact_prefix={}/{name}-", artifacts.display()))
-            .arg(&dir)
+            .arg(&dir);
+        if WITH_SAMPLES.contains(name) {
+            replay.arg(samples_dir());
+        }
+        let out = replay
             .output()
             .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
         assert!(
