@@ -80,6 +80,48 @@ const MIN_ITEM_WORDS: usize = 4;
 /// candidates (they say nothing about which blocks repeat each other).
 const MAX_POSTINGS: usize = 64;
 
+/// Calls `f` with each word of `text` — a run of alphanumeric characters —
+/// lowercased, as UTF-8 bytes (`word` is the reused buffer). ASCII goes byte
+/// by byte, other characters one by one. The words site boilerplate
+/// ([`site::block_hash`]) and near-duplicate documents
+/// ([`near_dup::fingerprint`]) are compared by.
+pub(crate) fn for_each_lowercase_word(text: &str, word: &mut Vec<u8>, mut f: impl FnMut(&[u8])) {
+    word.clear();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        for &b in &rest.as_bytes()[..ascii] {
+            if b.is_ascii_alphanumeric() {
+                word.push(b.to_ascii_lowercase());
+            } else if !word.is_empty() {
+                f(word);
+                word.clear();
+            }
+        }
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        if c.is_alphanumeric() {
+            let mut buf = [0u8; 4];
+            for lower in c.to_lowercase() {
+                word.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+            }
+        } else if !word.is_empty() {
+            f(word);
+            word.clear();
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    if !word.is_empty() {
+        f(word);
+        word.clear();
+    }
+}
+
 /// Hashes of the normalised words of a passage: lowercase letters only,
 /// digits and punctuation dropped, CJK characters one word each.
 fn word_hashes(text: &str) -> Vec<u64> {

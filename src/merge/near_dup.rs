@@ -71,48 +71,9 @@ fn coefficients() -> &'static [(u64, u64); HASHES] {
     })
 }
 
-/// Computes a document's fingerprint from its cleaned text; `None` when it
-/// is too short to compare (fewer words than a shingle).
-pub fn fingerprint(text: &str) -> Option<Fingerprint> {
-    // Hash each lowercased word (a run of alphanumeric characters) once,
-    // then each run of SHINGLE word hashes. ASCII goes byte by byte.
-    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
-    let mut word: Vec<u8> = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        for &b in &rest.as_bytes()[..ascii] {
-            if b.is_ascii_alphanumeric() {
-                word.push(b.to_ascii_lowercase());
-            } else if !word.is_empty() {
-                words.push(xxh3_64(&word));
-                word.clear();
-            }
-        }
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else {
-            break;
-        };
-        if c.is_alphanumeric() {
-            let mut buf = [0u8; 4];
-            for lower in c.to_lowercase() {
-                word.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
-            }
-        } else if !word.is_empty() {
-            words.push(xxh3_64(&word));
-            word.clear();
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    if !word.is_empty() {
-        words.push(xxh3_64(&word));
-    }
-    if words.len() < SHINGLE {
-        return None;
-    }
+/// The hashes of every run of [`SHINGLE`] word hashes, sorted, without
+/// repeats.
+fn shingle_hashes(words: &[u64]) -> Vec<u64> {
     let mut full: Vec<u64> = words
         .windows(SHINGLE)
         .map(|w| {
@@ -125,6 +86,19 @@ pub fn fingerprint(text: &str) -> Option<Fingerprint> {
         .collect();
     full.sort_unstable();
     full.dedup();
+    full
+}
+
+/// Computes a document's fingerprint from its cleaned text; `None` when it
+/// is too short to compare (fewer words than a shingle).
+pub fn fingerprint(text: &str) -> Option<Fingerprint> {
+    // Hash each lowercased word once, then each run of SHINGLE word hashes.
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    super::for_each_lowercase_word(text, &mut Vec::new(), |w| words.push(xxh3_64(w)));
+    if words.len() < SHINGLE {
+        return None;
+    }
+    let full = shingle_hashes(&words);
     // One-permutation MinHash: each shingle hash (already a fixed xxh3 of
     // the words) falls in one of HASHES buckets, which keep their minimum;
     // empty buckets borrow from the next filled one (densification), so the
@@ -385,19 +359,7 @@ mod tests {
                 .collect()
         }
         let text = "Ünïcode WORDS, mixed: ÉCOLE straße İstanbul 漢字かな — x2 ÖL! end";
-        let words = reference(text);
-        let mut full: Vec<u64> = words
-            .windows(SHINGLE)
-            .map(|w| {
-                let mut bytes = [0u8; SHINGLE * 8];
-                for (k, h) in w.iter().enumerate() {
-                    bytes[k * 8..k * 8 + 8].copy_from_slice(&h.to_le_bytes());
-                }
-                xxh3_64(&bytes)
-            })
-            .collect();
-        full.sort_unstable();
-        full.dedup();
+        let full = shingle_hashes(&reference(text));
         let mut shingles: Vec<u32> = full.iter().map(|&h| (h >> 32) as u32).collect();
         shingles.sort_unstable();
         shingles.dedup();

@@ -38,48 +38,13 @@ pub fn host_of(url: &str) -> Option<String> {
 pub fn block_hash(text: &str) -> Option<u64> {
     let mut norm: Vec<u8> = Vec::with_capacity(text.len());
     let mut words = 0;
-    let mut in_word = false;
-    // ASCII byte by byte, other characters one by one.
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        for &b in &rest.as_bytes()[..ascii] {
-            if b.is_ascii_alphanumeric() {
-                if !in_word {
-                    words += 1;
-                    in_word = true;
-                }
-                norm.push(b.to_ascii_lowercase());
-            } else if in_word {
-                norm.push(b' ');
-                in_word = false;
-            }
-        }
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else {
-            break;
-        };
-        if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
-                in_word = true;
-            }
-            let mut buf = [0u8; 4];
-            for lower in c.to_lowercase() {
-                norm.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
-            }
-        } else if in_word {
+    super::for_each_lowercase_word(text, &mut Vec::new(), |w| {
+        if words > 0 {
             norm.push(b' ');
-            in_word = false;
         }
-        rest = &rest[c.len_utf8()..];
-    }
-    if norm.last() == Some(&b' ') {
-        norm.pop();
-    }
+        norm.extend_from_slice(w);
+        words += 1;
+    });
     (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(&norm))
 }
 
