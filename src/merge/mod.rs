@@ -81,8 +81,9 @@ const MIN_ITEM_WORDS: usize = 4;
 const MAX_POSTINGS: usize = 64;
 
 /// Calls `f` with each word of `text` — a run of alphanumeric characters —
-/// lowercased, as UTF-8 bytes (`word` is the reused buffer). ASCII goes byte
-/// by byte, other characters one by one. The words site boilerplate
+/// lowercased, as UTF-8 bytes (`word` is the reused buffer). ASCII goes run
+/// by run (a lowercase ASCII word is passed as it is, without copying),
+/// other characters one by one. The words site boilerplate
 /// ([`site::block_hash`]) and near-duplicate documents
 /// ([`near_dup::fingerprint`]) are compared by.
 pub(crate) fn for_each_lowercase_word(text: &str, word: &mut Vec<u8>, mut f: impl FnMut(&[u8])) {
@@ -93,12 +94,35 @@ pub(crate) fn for_each_lowercase_word(text: &str, word: &mut Vec<u8>, mut f: imp
             .bytes()
             .position(|b| !b.is_ascii())
             .unwrap_or(rest.len());
-        for &b in &rest.as_bytes()[..ascii] {
-            if b.is_ascii_alphanumeric() {
-                word.push(b.to_ascii_lowercase());
-            } else if !word.is_empty() {
-                f(word);
-                word.clear();
+        let bytes = &rest.as_bytes()[..ascii];
+        // A run reaching the end of this ASCII stretch may go on with a
+        // non-ASCII letter.
+        let more = ascii < rest.len();
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i > start {
+                let run = &bytes[start..i];
+                let open = more && i == bytes.len();
+                if word.is_empty() && !open && !run.iter().any(u8::is_ascii_uppercase) {
+                    f(run);
+                } else {
+                    word.extend(run.iter().map(u8::to_ascii_lowercase));
+                    if !open {
+                        f(word);
+                        word.clear();
+                    }
+                }
+            }
+            if i < bytes.len() {
+                if !word.is_empty() {
+                    f(word);
+                    word.clear();
+                }
+                i += 1;
             }
         }
         rest = &rest[ascii..];
@@ -462,6 +486,36 @@ fn restatement(paras: &[restate::Para], (p, score, sources): (usize, f32, Vec<us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_words_are_those_of_a_char_by_char_split() {
+        fn reference(text: &str) -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+                .collect()
+        }
+        let texts = [
+            "",
+            "Hello, World! 42 times",
+            "café au lait; ÉCOLE normale",
+            "naïve—façade «quoted» Straße",
+            "abcÉ défGH ijk",
+            "日本語のテキスト and English",
+            "trailing ascii wordé",
+            "é",
+            "x",
+            "  spaced   out  ",
+            "İstanbul ΣΊΣΥΦΟΣ",
+        ];
+        for text in texts {
+            let mut got = Vec::new();
+            for_each_lowercase_word(text, &mut Vec::new(), |w| {
+                got.push(String::from_utf8(w.to_vec()).unwrap())
+            });
+            assert_eq!(got, reference(text), "{text:?}");
+        }
+    }
     use crate::segment::html;
 
     fn merges_of(src: &str) -> (Page, Vec<Merge>) {

@@ -71,7 +71,7 @@ pub fn read_line(
     max_bytes: u64,
 ) -> std::io::Result<LineRead> {
     buf.clear();
-    let mut bytes = Vec::new();
+    let mut bytes = std::mem::take(buf).into_bytes();
     let mut too_long = false;
     loop {
         let chunk = reader.fill_buf()?;
@@ -104,7 +104,12 @@ pub fn read_line(
     while bytes.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
         bytes.pop();
     }
-    buf.push_str(&String::from_utf8_lossy(&bytes));
+    // Valid UTF-8 (the usual case) becomes the line as it is; otherwise
+    // invalid bytes are replaced.
+    *buf = match String::from_utf8(bytes) {
+        Ok(line) => line,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
     Ok(LineRead::Line)
 }
 
