@@ -100,6 +100,12 @@ pub struct Cli {
     #[arg(long, value_name = "N", default_value_t = dechaff::pipeline::DEFAULT_SITE_SAMPLE)]
     pub site_sample: usize,
 
+    /// With --site-boilerplate: memory (MB) for the pages the first pass
+    /// learns from, which it cleans in full and keeps so the second pass
+    /// does not parse them again; pages past it are parsed again (0: none).
+    #[arg(long, value_name = "MB", default_value_t = dechaff::pipeline::DEFAULT_SITE_REUSE_BYTES >> 20)]
+    pub site_reuse_mb: usize,
+
     /// Apply site boilerplate learned earlier by `dechaff learn … -o MODEL`.
     #[arg(long, value_name = "MODEL")]
     pub site_model: Option<PathBuf>,
@@ -146,6 +152,7 @@ impl Cli {
             site_two_pass: self.site_boilerplate,
             learn_sites: false,
             site_sample: self.site_sample,
+            site_reuse_bytes: self.site_reuse_mb.saturating_mul(1 << 20),
             doc_timeout: (self.doc_timeout > 0.0)
                 .then(|| std::time::Duration::from_secs_f64(self.doc_timeout)),
             inputs: self.paths,

@@ -38,7 +38,7 @@ pub mod write;
 pub use error::Error;
 use read::{InputKind, RawDoc};
 use score::{Judgement, Verdict};
-use segment::Page;
+use segment::{Block, Page};
 
 /// One cleaned document: the segmented page and a judgement per block.
 #[derive(Debug, Clone)]
@@ -127,6 +127,18 @@ pub fn clean_str(text: &str, kind: InputKind) -> Cleaned {
 /// Cleans already-decoded text of a known kind (`options.input_kind` is
 /// ignored here: `kind` is known).
 pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned {
+    clean_str_inner(text, kind, options, None)
+}
+
+/// [`clean_str_with`], also handing out the blocks of the first
+/// segmentation when the page was segmented again with its hidden parts
+/// kept (site boilerplate is learned from the first segmentation).
+pub(crate) fn clean_str_inner(
+    text: &str,
+    kind: InputKind,
+    options: &Options,
+    first_blocks: Option<&mut Option<Vec<Block>>>,
+) -> Cleaned {
     let explain = options.explain;
     let mut timings = Timings::default();
     let (page, mut judgements) = match kind {
@@ -150,6 +162,9 @@ pub fn clean_str_with(text: &str, kind: InputKind, options: &Options) -> Cleaned
                 timings.score += t.elapsed();
                 if content_chars(&page2, &judgements2) > 2 * content_chars(&page, &judgements) + 100
                 {
+                    if let Some(first) = first_blocks {
+                        *first = Some(page.blocks);
+                    }
                     (page2, judgements2)
                 } else {
                     (page, judgements)
@@ -296,6 +311,15 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 
 /// Decodes and cleans one raw document.
 pub fn clean_raw(raw: &RawDoc, options: &Options) -> Result<Cleaned, Error> {
+    clean_raw_inner(raw, options, None)
+}
+
+/// [`clean_raw`] with the first segmentation's blocks, as [`clean_str_inner`].
+pub(crate) fn clean_raw_inner(
+    raw: &RawDoc,
+    options: &Options,
+    first_blocks: Option<&mut Option<Vec<Block>>>,
+) -> Result<Cleaned, Error> {
     let kind = options.input_kind;
     if let Some(what) = binary_kind(&raw.bytes) {
         return Err(Error::NotText {
@@ -317,7 +341,7 @@ pub fn clean_raw(raw: &RawDoc, options: &Options) -> Result<Cleaned, Error> {
     if kind == InputKind::Html {
         check_shape(&decoded.text, &raw.source)?;
     }
-    let mut cleaned = clean_str_with(&decoded.text, kind, options);
+    let mut cleaned = clean_str_inner(&decoded.text, kind, options, first_blocks);
     cleaned.timings.decode = decode_time;
     cleaned.id = raw.id.clone();
     cleaned.source = raw.source.clone();

@@ -8,9 +8,9 @@
 //! goes on; the output file, if any, is written atomically (a temporary file
 //! renamed into place when the run ends).
 
+use crate::Error;
 use crate::read::{self, InputKind, Source};
 use crate::write::{self, Format};
-use crate::{Error, clean_raw};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,6 +22,9 @@ const BATCH_BYTES: usize = 64 << 20;
 
 /// Default of [`Config::site_sample`].
 pub const DEFAULT_SITE_SAMPLE: usize = 50;
+
+/// Default of [`Config::site_reuse_bytes`]: 512 MiB.
+pub const DEFAULT_SITE_REUSE_BYTES: usize = 512 << 20;
 
 /// Everything a run needs, independent of the command line.
 #[derive(Debug, Clone)]
@@ -75,6 +78,11 @@ pub struct Config {
     /// A document that takes longer than this to clean is reported as
     /// failed and left out.
     pub doc_timeout: Option<std::time::Duration>,
+    /// Two passes in one run ([`Config::site_two_pass`]): memory, in bytes,
+    /// for the pages the first pass learns from, which it then cleans in
+    /// full and keeps so the second pass does not parse them again. Pages
+    /// past the budget are parsed again; 0 keeps none.
+    pub site_reuse_bytes: usize,
 }
 
 impl Default for Config {
@@ -101,6 +109,7 @@ impl Default for Config {
             learn_sites: false,
             site_sample: DEFAULT_SITE_SAMPLE,
             doc_timeout: Some(std::time::Duration::from_secs(10)),
+            site_reuse_bytes: DEFAULT_SITE_REUSE_BYTES,
         }
     }
 }
@@ -207,6 +216,9 @@ struct Done {
     site_hashes: Vec<(u64, u32)>,
     site_marked: u64,
     fingerprint: Option<crate::merge::near_dup::Fingerprint>,
+    /// First pass of two: the document cleaned in full, for the second,
+    /// with its ordinal.
+    kept: Option<(u64, Kept)>,
     bytes_in: u64,
     blocks: BlockCounts,
     merges: MergeCounts,
@@ -214,7 +226,16 @@ struct Done {
 }
 
 impl Done {
-    fn new(doc: &crate::Cleaned, out: String, bytes_in: u64, read: f64, write: f64) -> Done {
+    /// The figures of `doc`, its output `out`, and with `with_text` its
+    /// cleaned text (for near-duplicate fingerprints).
+    fn new(
+        doc: &crate::Cleaned,
+        out: String,
+        bytes_in: u64,
+        read: f64,
+        write: f64,
+        with_text: bool,
+    ) -> Done {
         let mut blocks = BlockCounts::default();
         for j in &doc.judgements {
             match j.verdict {
@@ -236,11 +257,12 @@ impl Done {
             out,
             id: doc.id.clone(),
             source: doc.source.clone(),
-            text: doc.text(),
+            text: if with_text { doc.text() } else { String::new() },
             host: None,
             site_hashes: Vec::new(),
             site_marked: 0,
             fingerprint: None,
+            kept: None,
             bytes_in,
             blocks,
             merges,
@@ -402,7 +424,7 @@ impl Work {
 /// Documents waiting to be processed together: full at a number of items
 /// (256 per worker) or at [`BATCH_BYTES`] of input, whichever comes first.
 struct Batch {
-    items: Vec<Work>,
+    items: Vec<Job>,
     bytes: usize,
     max_items: usize,
 }
@@ -417,9 +439,9 @@ impl Batch {
     }
 
     /// Adds a document; true when the batch is now full.
-    fn push(&mut self, work: Work) -> bool {
-        self.bytes += work.size();
-        self.items.push(work);
+    fn push(&mut self, job: Job) -> bool {
+        self.bytes += job.work.size();
+        self.items.push(job);
         self.items.len() >= self.max_items || self.bytes >= BATCH_BYTES
     }
 
@@ -429,19 +451,192 @@ impl Batch {
     }
 }
 
-fn options(config: &Config) -> crate::Options {
+/// The cleaning options for `config`. `full`: clean in full even while
+/// learning site boilerplate (the first pass of two keeping its pages).
+fn options(config: &Config, full: bool) -> crate::Options {
+    let learning = config.learn_sites && !full;
     crate::Options {
         input_kind: config.input_kind,
-        explain: !config.learn_sites
-            && (config.explain || config.blocks || config.format == Format::Json),
-        merge: config.merge.filter(|_| !config.learn_sites),
-        segment_only: config.learn_sites,
+        explain: !learning && (config.explain || config.blocks || config.format == Format::Json),
+        merge: config.merge.filter(|_| !learning),
+        segment_only: learning,
     }
 }
 
-fn process(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
+/// A document the first of two passes cleaned in full and kept for the
+/// second, with what identifies the input it came from.
+struct Kept {
+    /// Bytes of the input (line, record body or file) it was cleaned from.
+    bytes_in: u64,
+    /// The cleaned document, without what rendering does not need, its
+    /// blocks' text moved to `texts`.
+    doc: Box<crate::Cleaned>,
+    /// The blocks' text, one after the other (one allocation instead of
+    /// one per block: thousands of documents stay in memory between the
+    /// passes, and many small long-lived allocations fragment the heap).
+    texts: String,
+    /// Bytes of `texts` per block, in order.
+    text_lens: Vec<u32>,
+    /// Its blocks' site hashes, as learned.
+    block_hashes: Option<Vec<Option<u64>>>,
+    /// Heap bytes it holds, roughly.
+    size: usize,
+}
+
+impl Kept {
+    /// Keeps `doc`, dropping its element tree (only merging uses it) and,
+    /// unless every block is written out (`all_blocks`), the text of blocks
+    /// that are not content; the rest of the text is packed.
+    fn new(
+        mut doc: crate::Cleaned,
+        block_hashes: Option<Vec<Option<u64>>>,
+        bytes_in: u64,
+        all_blocks: bool,
+    ) -> Kept {
+        use crate::score::Verdict;
+        doc.page.nodes = Vec::new();
+        let wanted = |b: &crate::segment::Block, j: &crate::score::Judgement| {
+            all_blocks || j.verdict == Verdict::Content || b.is_title
+        };
+        let packed = doc
+            .page
+            .blocks
+            .iter()
+            .zip(&doc.judgements)
+            .filter(|(b, j)| wanted(b, j))
+            .map(|(b, _)| b.text.len())
+            .sum();
+        let mut texts = String::with_capacity(packed);
+        let mut text_lens = Vec::with_capacity(doc.page.blocks.len());
+        for (b, j) in doc.page.blocks.iter_mut().zip(&doc.judgements) {
+            let text = std::mem::take(&mut b.text);
+            let len = if wanted(b, j) { text.len() } else { 0 };
+            texts.push_str(&text[..len]);
+            text_lens.push(len as u32);
+        }
+        doc.page.blocks.shrink_to_fit();
+        doc.judgements.shrink_to_fit();
+        let mut size = std::mem::size_of::<crate::Cleaned>()
+            + doc.page.blocks.capacity() * std::mem::size_of::<crate::segment::Block>()
+            + doc.judgements.capacity() * std::mem::size_of::<crate::score::Judgement>()
+            + doc.merges.capacity() * std::mem::size_of::<crate::merge::Merge>()
+            + doc.id.capacity()
+            + doc.source.capacity()
+            + doc.title.as_ref().map_or(0, String::capacity) * 2
+            + block_hashes.as_ref().map_or(0, |h| h.capacity() * 16);
+        size += texts.capacity() + text_lens.capacity() * 4;
+        size += doc
+            .judgements
+            .iter()
+            .flat_map(|j| &j.reasons)
+            .map(|r| r.capacity() + std::mem::size_of::<String>())
+            .sum::<usize>();
+        Kept {
+            bytes_in,
+            doc: Box::new(doc),
+            texts,
+            text_lens,
+            block_hashes,
+            size,
+        }
+    }
+
+    /// The kept document and its blocks' hashes, if it came from an input
+    /// of `bytes_in` bytes (else the input changed between the passes:
+    /// clean it again).
+    fn take(kept: Option<&mut Option<Kept>>, bytes_in: u64) -> Option<Reused> {
+        let kept = kept?.take()?;
+        if kept.bytes_in != bytes_in {
+            return None;
+        }
+        let mut doc = *kept.doc;
+        let mut at = 0;
+        for (b, &len) in doc.page.blocks.iter_mut().zip(&kept.text_lens) {
+            let end = at + len as usize;
+            b.text = kept.texts.get(at..end).unwrap_or_default().to_string();
+            at = end;
+        }
+        Some((doc, kept.block_hashes))
+    }
+}
+
+/// A kept document and its blocks' site hashes.
+type Reused = (crate::Cleaned, Option<Vec<Option<u64>>>);
+
+/// Two passes in one run: the pages the first pass learns from, cleaned in
+/// full and kept for the second while they fit in a budget.
+enum Reuse {
+    /// Nothing kept or taken.
+    Off,
+    /// First pass: keep pages while under `budget` bytes.
+    Keep {
+        budget: usize,
+        bytes: usize,
+        kept: rustc_hash::FxHashMap<u64, Kept>,
+    },
+    /// Second pass: the kept pages by ordinal, taken as they come.
+    Take(rustc_hash::FxHashMap<u64, Kept>),
+}
+
+impl Reuse {
+    /// Prepares the work on the document numbered `ordinal` (in input
+    /// order, counted the same way in both passes).
+    fn job(&mut self, work: Work, ordinal: u64) -> Job {
+        let (keep, kept) = match self {
+            Reuse::Off => (false, None),
+            Reuse::Keep { budget, bytes, .. } => (*bytes < *budget, None),
+            Reuse::Take(kept) => (false, kept.remove(&ordinal)),
+        };
+        Job {
+            work,
+            ordinal,
+            keep,
+            kept: std::sync::Mutex::new(kept),
+        }
+    }
+
+    /// Takes in what the first pass kept of a document.
+    fn add(&mut self, ordinal: u64, kept: Kept) {
+        if let Reuse::Keep {
+            bytes, kept: all, ..
+        } = self
+        {
+            *bytes += kept.size;
+            all.insert(ordinal, kept);
+        }
+    }
+
+    /// What the second pass takes: the kept pages.
+    fn into_second_pass(self) -> Reuse {
+        match self {
+            Reuse::Keep { kept, .. } if !kept.is_empty() => Reuse::Take(kept),
+            _ => Reuse::Off,
+        }
+    }
+}
+
+/// A document to process: the work, its number in input order, and in a
+/// two-pass run whether to keep it (first pass) or what was kept (second).
+struct Job {
+    work: Work,
+    ordinal: u64,
+    keep: bool,
+    /// Taken by the worker (a mutex only so the batch can be shared).
+    kept: std::sync::Mutex<Option<Kept>>,
+}
+
+impl Job {
+    /// The document kept by the first pass, if it was cleaned from an input
+    /// of `bytes_in` bytes.
+    fn take_kept(&self, bytes_in: u64) -> Option<Reused> {
+        let mut guard = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        Kept::take(Some(&mut guard), bytes_in)
+    }
+}
+
+fn process(job: &Job, config: &Config, multi: bool) -> Result<Done, Error> {
     let started = std::time::Instant::now();
-    let mut done = process_one(work, config, multi)?;
+    let mut done = process_one(job, config, multi)?;
     if let Some(limit) = config.doc_timeout
         && started.elapsed() > limit
     {
@@ -449,7 +644,7 @@ fn process(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
         // `check_shape` bounds parses); a document over budget is reported
         // and left out, so one slow page shows instead of slipping through.
         return Err(Error::TooComplex {
-            path: work.name().into(),
+            path: job.work.name().into(),
             what: format!(
                 "took {:.1} s, over --doc-timeout ({:.1} s)",
                 started.elapsed().as_secs_f64(),
@@ -464,50 +659,105 @@ fn process(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
     Ok(done)
 }
 
+/// What the site step found for one document.
+#[derive(Default)]
+struct SiteStep {
+    /// The document's host.
+    host: Option<String>,
+    /// Learning: the hashes of its blocks with their lengths.
+    learned: Vec<(u64, u32)>,
+    /// Learning: [`crate::merge::site::block_hash`] of each block of the
+    /// document as cleaned (none when learned from a first segmentation).
+    block_hashes: Option<Vec<Option<u64>>>,
+    /// Applying a model: blocks marked as site boilerplate.
+    marked: u64,
+}
+
 /// Site boilerplate for one cleaned document: in learning mode, the hashes
-/// of its blocks; otherwise the model's verdicts applied. `url` is the
-/// document's URL from its record, if any (else its canonical URL).
+/// of its blocks (of `first_blocks`, the first segmentation, when the page
+/// was segmented again); otherwise the model's verdicts applied, with the
+/// blocks' hashes if already known. `url` is the document's URL from its
+/// record, if any (else its canonical URL).
 fn site_step(
     doc: &mut crate::Cleaned,
     url: Option<&str>,
     config: &Config,
-) -> (Option<String>, Vec<(u64, u32)>, u64) {
+    first_blocks: Option<&[crate::segment::Block]>,
+    known_hashes: Option<&[Option<u64>]>,
+) -> SiteStep {
     use crate::merge::site;
     let url = url
         .map(str::to_string)
         .or_else(|| doc.page.meta.url.clone());
     let host = url.as_deref().and_then(site::host_of);
     let Some(h) = &host else {
-        return (None, Vec::new(), 0);
+        return SiteStep::default();
     };
     if config.learn_sites {
-        let hashes = doc
-            .page
-            .blocks
+        let blocks = first_blocks.unwrap_or(&doc.page.blocks);
+        let hashes: Vec<Option<u64>> = blocks.iter().map(|b| site::block_hash(&b.text)).collect();
+        let learned = blocks
             .iter()
-            .filter_map(|b| Some((site::block_hash(&b.text)?, b.chars)))
+            .zip(&hashes)
+            .filter_map(|(b, h)| Some(((*h)?, b.chars)))
             .collect();
-        return (host, hashes, 0);
+        return SiteStep {
+            host,
+            learned,
+            block_hashes: first_blocks.is_none().then_some(hashes),
+            marked: 0,
+        };
     }
-    let marked = config.site_model.as_ref().map_or(0, |m| m.apply(doc, h)) as u64;
-    (host, Vec::new(), marked)
+    let marked = config
+        .site_model
+        .as_ref()
+        .map_or(0, |m| m.apply_hashed(doc, h, known_hashes)) as u64;
+    SiteStep {
+        host,
+        marked,
+        ..SiteStep::default()
+    }
 }
 
-fn with_site(mut done: Done, site: (Option<String>, Vec<(u64, u32)>, u64)) -> Done {
-    done.host = site.0;
-    done.site_hashes = site.1;
-    done.site_marked = site.2;
+/// `done` with what the site step found; the first pass of two also keeps
+/// the document cleaned in full (`job.keep`) with its blocks' hashes.
+fn finish_done(
+    mut done: Done,
+    site: SiteStep,
+    doc: crate::Cleaned,
+    job: &Job,
+    config: &Config,
+) -> Done {
+    done.host = site.host;
+    done.site_hashes = site.learned;
+    done.site_marked = site.marked;
+    if job.keep {
+        let all_blocks = config.explain || config.blocks || config.format == Format::Json;
+        let kept = Kept::new(doc, site.block_hashes, done.bytes_in, all_blocks);
+        done.kept = Some((job.ordinal, kept));
+    }
     done
 }
 
-fn process_one(work: &Work, config: &Config, multi: bool) -> Result<Done, Error> {
-    match work {
+fn process_one(job: &Job, config: &Config, multi: bool) -> Result<Done, Error> {
+    match &job.work {
         Work::File(source) => {
             let t = std::time::Instant::now();
             let raw = read::read_source(source, config.max_page_bytes)?;
             let read_time = t.elapsed().as_secs_f64();
-            let mut doc = clean_raw(&raw, &options(config))?;
-            let site = site_step(&mut doc, None, config);
+            let mut first = None;
+            let (mut doc, known) = match job.take_kept(raw.bytes.len() as u64) {
+                Some(reused) => reused,
+                None => (
+                    crate::clean_raw_inner(
+                        &raw,
+                        &options(config, job.keep),
+                        job.keep.then_some(&mut first),
+                    )?,
+                    None,
+                ),
+            };
+            let site = site_step(&mut doc, None, config, first.as_deref(), known.as_deref());
             let t = std::time::Instant::now();
             let out = if config.learn_sites {
                 String::new()
@@ -515,17 +765,22 @@ fn process_one(work: &Work, config: &Config, multi: bool) -> Result<Done, Error>
                 render(&doc, config, multi)
             };
             let write_time = t.elapsed().as_secs_f64();
-            Ok(with_site(
-                Done::new(&doc, out, raw.bytes.len() as u64, read_time, write_time),
-                site,
-            ))
+            let done = Done::new(
+                &doc,
+                out,
+                raw.bytes.len() as u64,
+                read_time,
+                write_time,
+                !config.learn_sites,
+            );
+            Ok(finish_done(done, site, doc, job, config))
         }
         Work::Line {
             shard,
             line_no,
             line,
-        } => process_record(shard, *line_no, line, config, multi),
-        Work::Warc { shard, response } => process_warc(shard, response, config, multi),
+        } => process_record(shard, *line_no, line, job, config, multi),
+        Work::Warc { shard, response } => process_warc(shard, response, job, config, multi),
     }
 }
 
@@ -534,37 +789,54 @@ fn process_one(work: &Work, config: &Config, multi: bool) -> Result<Done, Error>
 fn process_warc(
     shard: &std::path::Path,
     response: &read::warc::Response,
+    job: &Job,
     config: &Config,
     multi: bool,
 ) -> Result<Done, Error> {
     let bytes_in = response.body.len() as u64;
-    let t = std::time::Instant::now();
-    let decoded = read::decode::decode(&response.body, response.charset, true);
-    let decode_time = t.elapsed();
-    let kind = config.input_kind.unwrap_or(InputKind::Html);
-    if kind == InputKind::Html {
-        crate::check_shape(
-            &decoded.text,
-            &format!("{}#{}", shard.display(), response.record),
-        )?;
-    }
-    let mut doc = crate::clean_str_with(&decoded.text, kind, &options(config));
-    doc.timings.decode = decode_time;
+    let mut first = None;
+    let (mut doc, known) = match job.take_kept(bytes_in) {
+        Some(reused) => reused,
+        None => {
+            let t = std::time::Instant::now();
+            let decoded = read::decode::decode(&response.body, response.charset, true);
+            let decode_time = t.elapsed();
+            let kind = config.input_kind.unwrap_or(InputKind::Html);
+            if kind == InputKind::Html {
+                crate::check_shape(
+                    &decoded.text,
+                    &format!("{}#{}", shard.display(), response.record),
+                )?;
+            }
+            let mut doc = crate::clean_str_inner(
+                &decoded.text,
+                kind,
+                &options(config, job.keep),
+                job.keep.then_some(&mut first),
+            );
+            doc.timings.decode = decode_time;
+            (doc, None)
+        }
+    };
     doc.id = response
         .record_id
         .clone()
         .or_else(|| response.url.clone())
         .unwrap_or_else(|| format!("{}#{}", shard.display(), response.record));
     doc.source = format!("{}#{}", shard.display(), response.record);
-    let site = site_step(&mut doc, response.url.as_deref(), config);
+    let site = site_step(
+        &mut doc,
+        response.url.as_deref(),
+        config,
+        first.as_deref(),
+        known.as_deref(),
+    );
     let mut fields = serde_json::Map::new();
     fields.insert("id".into(), serde_json::json!(doc.id));
     fields.insert("url".into(), serde_json::json!(response.url));
     fields.insert("source".into(), serde_json::json!(doc.source));
-    Ok(with_site(
-        shard_output(&doc, fields, bytes_in, config, multi),
-        site,
-    ))
+    let done = shard_output(&doc, fields, bytes_in, config, multi);
+    Ok(finish_done(done, site, doc, job, config))
 }
 
 /// The output for a document read from a shard: with `--format jsonl`, the
@@ -578,15 +850,11 @@ fn shard_output(
     multi: bool,
 ) -> Done {
     if config.learn_sites {
-        return Done::new(doc, String::new(), bytes_in, 0.0, 0.0);
+        return Done::new(doc, String::new(), bytes_in, 0.0, 0.0, false);
     }
     if config.format != Format::Jsonl || config.explain {
-        let out = if config.learn_sites {
-            String::new()
-        } else {
-            render(doc, config, multi)
-        };
-        return Done::new(doc, out, bytes_in, 0.0, 0.0);
+        let out = render(doc, config, multi);
+        return Done::new(doc, out, bytes_in, 0.0, 0.0, true);
     }
     fields.insert("title".into(), serde_json::json!(doc.title));
     fields.insert("text".into(), serde_json::json!(doc.text()));
@@ -600,7 +868,7 @@ fn shard_output(
     }
     let mut s = serde_json::Value::Object(fields).to_string();
     s.push('\n');
-    Done::new(doc, s, bytes_in, 0.0, 0.0)
+    Done::new(doc, s, bytes_in, 0.0, 0.0, true)
 }
 
 /// Cleans one JSONL record. JSONL output keeps every input field and adds
@@ -609,20 +877,33 @@ fn process_record(
     shard: &std::path::Path,
     line_no: usize,
     line: &str,
+    job: &Job,
     config: &Config,
     multi: bool,
 ) -> Result<Done, Error> {
     let bytes_in = line.len() as u64;
     let mut record = read::jsonl::parse_record(shard, line_no, line, &config.fields)?;
-    let kind = config.input_kind.unwrap_or(if record.is_html {
-        InputKind::Html
-    } else {
-        InputKind::Text
-    });
-    if kind == InputKind::Html {
-        crate::check_shape(&record.content, &format!("{}:{line_no}", shard.display()))?;
-    }
-    let mut doc = crate::clean_str_with(&record.content, kind, &options(config));
+    let mut first = None;
+    let (mut doc, known) = match job.take_kept(bytes_in).filter(|(d, _)| d.id == record.id) {
+        Some(reused) => reused,
+        None => {
+            let kind = config.input_kind.unwrap_or(if record.is_html {
+                InputKind::Html
+            } else {
+                InputKind::Text
+            });
+            if kind == InputKind::Html {
+                crate::check_shape(&record.content, &format!("{}:{line_no}", shard.display()))?;
+            }
+            let doc = crate::clean_str_inner(
+                &record.content,
+                kind,
+                &options(config, job.keep),
+                job.keep.then_some(&mut first),
+            );
+            (doc, None)
+        }
+    };
     doc.id = std::mem::take(&mut record.id);
     doc.source = format!("{}:{line_no}", shard.display());
     let url = record
@@ -630,11 +911,15 @@ fn process_record(
         .get(&config.fields.url)
         .and_then(|v| v.as_str())
         .map(str::to_string);
-    let site = site_step(&mut doc, url.as_deref(), config);
-    Ok(with_site(
-        shard_output(&doc, record.into_fields(), bytes_in, config, multi),
-        site,
-    ))
+    let site = site_step(
+        &mut doc,
+        url.as_deref(),
+        config,
+        first.as_deref(),
+        known.as_deref(),
+    );
+    let done = shard_output(&doc, record.into_fields(), bytes_in, config, multi);
+    Ok(finish_done(done, site, doc, job, config))
 }
 
 /// Temporary output files being written, so an interrupted run can remove
@@ -756,7 +1041,7 @@ pub fn run(config: &Config, mut report: impl FnMut(&Error)) -> Result<Summary, E
     run_with(config, &mut report)
 }
 
-fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summary, Error> {
+fn run_with(config: &Config, report: &mut dyn FnMut(&Error)) -> Result<Summary, Error> {
     if config.site_two_pass && config.site_model.is_none() && !config.learn_sites {
         // First pass: learn the sites' boilerplate (errors are reported by
         // the second pass, which reads the same inputs).
@@ -766,14 +1051,33 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
         learn.stats = None;
         learn.strict = false;
         learn.progress = false;
-        let model = run_with(&learn, &mut |_| {})?
+        // It cleans the pages it learns from in full and keeps them (while
+        // they fit in the budget), so the second pass parses them once only.
+        let mut reuse = match config.site_reuse_bytes {
+            0 => Reuse::Off,
+            budget => Reuse::Keep {
+                budget,
+                bytes: 0,
+                kept: Default::default(),
+            },
+        };
+        let model = run_pass(&learn, &mut |_| {}, &mut reuse)?
             .site_model
             .unwrap_or_default();
         let mut clean = config.clone();
         clean.site_two_pass = false;
         clean.site_model = Some(Arc::new(model));
-        return run_with(&clean, report);
+        return run_pass(&clean, report, &mut reuse.into_second_pass());
     }
+    run_pass(config, report, &mut Reuse::Off)
+}
+
+/// One pass over the inputs.
+fn run_pass(
+    config: &Config,
+    mut report: &mut dyn FnMut(&Error),
+    reuse: &mut Reuse,
+) -> Result<Summary, Error> {
     let started = std::time::Instant::now();
     let (sources, walk_errors) = read::discover(&config.inputs);
     let mut summary = Summary::default();
@@ -847,6 +1151,9 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
     let mut learner = crate::merge::site::SiteLearner::default();
     let mut sampler = SiteSampler::new(config);
     let mut pending = Batch::new((jobs * 256).max(1));
+    // Documents in input order, counted alike in both passes of two.
+    let mut ordinal = 0u64;
+    let reuse = std::cell::RefCell::new(reuse);
     // Batches are pipelined: while the pool cleans one batch, this thread
     // reads the next and writes (and indexes) the one before, in input
     // order. `flush` hands the full batch to the pool and then takes in the
@@ -867,6 +1174,9 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                         if config.learn_sites {
                             if let Some(host) = &done.host {
                                 learner.add(host, &done.site_hashes);
+                            }
+                            if let Some((ordinal, kept)) = done.kept.take() {
+                                reuse.borrow_mut().add(ordinal, kept);
                             }
                             summary.written += 1;
                             progress.inc(1);
@@ -921,7 +1231,7 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                     pool.install(|| {
                         items
                             .par_iter()
-                            .map(|w| process(w, config, multi))
+                            .map(|job| process(job, config, multi))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -968,6 +1278,7 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                         Ok(read::warc::Next::Other) => {}
                         Ok(read::warc::Next::NotHtml) => summary.skipped_not_html += 1,
                         Ok(read::warc::Next::Html(response)) => {
+                            ordinal += 1;
                             if !sampler.takes(response.url.as_deref(), &mut summary) {
                                 continue;
                             }
@@ -975,7 +1286,7 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                                 shard: Arc::clone(&shard),
                                 response,
                             };
-                            if pending.push(work) {
+                            if pending.push(reuse.borrow_mut().job(work, ordinal)) {
                                 flush(&mut pending, &mut sink, &mut summary, &mut report, false)?;
                             }
                         }
@@ -998,7 +1309,8 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                 _ => None,
             };
             let Some(shard) = shard else {
-                if pending.push(Work::File(source)) {
+                ordinal += 1;
+                if pending.push(reuse.borrow_mut().job(Work::File(source), ordinal)) {
                     flush(&mut pending, &mut sink, &mut summary, &mut report, false)?;
                 }
                 continue;
@@ -1041,6 +1353,7 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                         if buf.trim().is_empty() {
                             continue;
                         }
+                        ordinal += 1;
                         if sampler.active()
                             && !sampler.takes(
                                 read::jsonl::string_field(&buf, &config.fields.url).as_deref(),
@@ -1054,7 +1367,7 @@ fn run_with(config: &Config, mut report: &mut dyn FnMut(&Error)) -> Result<Summa
                             line_no,
                             line: std::mem::take(&mut buf),
                         };
-                        if pending.push(work) {
+                        if pending.push(reuse.borrow_mut().job(work, ordinal)) {
                             flush(&mut pending, &mut sink, &mut summary, &mut report, false)?;
                         }
                     }

@@ -1003,6 +1003,94 @@ fn site_boilerplate_is_learned_per_host_in_one_run_or_through_a_model() {
     assert_eq!(missing.status.code(), Some(2));
 }
 
+/// The first of two passes keeps the pages it learns from, cleaned, for
+/// the second: the output is what cleaning them again gives, in every
+/// format, from JSONL, WARC and plain files, with pages past the memory
+/// budget parsed again and a page whose content shows only once its hidden
+/// parts are kept (segmented twice, learned from the first segmentation).
+#[test]
+fn two_pass_output_is_the_same_whether_pages_are_kept_or_parsed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = site_corpus(dir.path());
+    let chrome = "The Daily Example is an independent newsroom funded by readers like you, and every story we publish is free to read for everyone.";
+    let mut warc = Vec::new();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for i in 0..5 {
+        let story = format!(
+            "<p>Story {i} of the harbour: the ferry timetable changes in May, and the pier will close for two weeks of repairs in the summer months.</p>"
+        );
+        let hidden = if i == 4 {
+            format!(
+                "<div hidden><article>{story}{story}<p>Ferry passengers can check the new times online or at the harbour office, which opens at seven every weekday morning.</p><p>{chrome}</p></article></div>"
+            )
+        } else {
+            format!("<article>{story}<p>{chrome}</p></article>")
+        };
+        let html = format!(
+            "<html><head><link rel=canonical href=\"https://port.example.com/{i}\"></head><body><nav><a href=/>Home</a></nav>{hidden}<footer><p>{chrome}</p></footer></body></html>"
+        );
+        let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_vec();
+        http.extend_from_slice(html.as_bytes());
+        warc.extend(warc_record(
+            "response",
+            &format!("https://port.example.com/{i}"),
+            &http,
+        ));
+        std::fs::write(pages.join(format!("p{i}.html")), html).unwrap();
+    }
+    let shard = dir.path().join("port.warc");
+    std::fs::write(&shard, warc).unwrap();
+    let inputs = [
+        corpus.to_str().unwrap(),
+        shard.to_str().unwrap(),
+        pages.to_str().unwrap(),
+    ];
+    for format in [
+        &["-f", "jsonl"][..],
+        &["-f", "jsonl", "--blocks"],
+        &["-f", "json"],
+        &["-f", "text"],
+        &["-f", "markdown"],
+    ] {
+        let output = |reuse: &str| {
+            let mut args = vec!["--site-boilerplate", "--site-reuse-mb", reuse];
+            args.extend_from_slice(format);
+            args.extend_from_slice(&inputs);
+            let out = run(&args);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        let parsed_again = output("0");
+        assert_eq!(
+            String::from_utf8_lossy(&output("512")),
+            String::from_utf8_lossy(&parsed_again),
+            "{format:?}"
+        );
+        if format == ["-f", "jsonl"] {
+            let recs: Vec<Value> = parsed_again
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::from_slice(l).unwrap())
+                .collect();
+            assert_eq!(recs.len(), 17);
+            let texts: Vec<&str> = recs.iter().map(|r| r["text"].as_str().unwrap()).collect();
+            assert!(!texts[0].contains("independent newsroom"), "{}", texts[0]);
+            for hidden in [11, 16] {
+                assert!(
+                    texts[hidden].contains("Story 4 of the harbour"),
+                    "{}",
+                    texts[hidden]
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn documents_over_the_time_budget_are_reported() {
     let seed = samples().join("seed-article.txt");

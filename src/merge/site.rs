@@ -36,17 +36,77 @@ pub fn host_of(url: &str) -> Option<String> {
 ///
 /// Normalised: the lowercased alphanumeric words, separated by one space.
 pub fn block_hash(text: &str) -> Option<u64> {
-    let mut norm: Vec<u8> = Vec::with_capacity(text.len());
-    let mut words = 0;
-    super::for_each_lowercase_word(text, &mut Vec::new(), |w| {
-        if words > 0 {
-            norm.push(b' ');
+    thread_local! {
+        static NORM: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    NORM.with_borrow_mut(|norm| {
+        norm.clear();
+        // Written word by word, each followed by one space; the last space
+        // is dropped at the end.
+        let mut words = 0;
+        let mut in_word = false;
+        let mut rest = text.as_bytes();
+        while !rest.is_empty() {
+            let ascii = rest
+                .iter()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(rest.len());
+            // ASCII without branches per byte: a letter or digit is written
+            // lowercased; the first other byte after a word writes a space.
+            let start = norm.len();
+            norm.resize(start + ascii, 0);
+            let mut at = start;
+            for (&b, _) in rest[..ascii].iter().zip(0..) {
+                let lower = ASCII_WORD[b as usize];
+                let is_word = lower != 0;
+                norm[at] = if is_word { lower } else { b' ' };
+                let advance = is_word || in_word;
+                words += usize::from(is_word && !in_word);
+                in_word = is_word;
+                at += usize::from(advance);
+            }
+            norm.truncate(at);
+            rest = &rest[ascii..];
+            let Some(c) = std::str::from_utf8(&rest[..rest.len().min(4)])
+                .or_else(|e| std::str::from_utf8(&rest[..e.valid_up_to()]))
+                .ok()
+                .and_then(|s| s.chars().next())
+            else {
+                break;
+            };
+            if c.is_alphanumeric() {
+                words += usize::from(!in_word);
+                in_word = true;
+                let mut buf = [0u8; 4];
+                for lower in c.to_lowercase() {
+                    norm.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+                }
+            } else if in_word {
+                norm.push(b' ');
+                in_word = false;
+            }
+            rest = &rest[c.len_utf8()..];
         }
-        norm.extend_from_slice(w);
-        words += 1;
-    });
-    (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(&norm))
+        if norm.last() == Some(&b' ') {
+            norm.pop();
+        }
+        (words >= MIN_WORDS).then(|| xxhash_rust::xxh3::xxh3_64(norm))
+    })
 }
+
+/// ASCII letters and digits, lowercased; 0 for every other byte.
+const ASCII_WORD: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
 
 /// What the first pass has counted on one host: its pages, and per block
 /// hash the pages the block is on and its length (visible characters, the
@@ -149,6 +209,17 @@ impl SiteModel {
     /// Marks the content blocks of `doc` that are chrome of `host` as junk,
     /// with the reason. Returns how many it marked.
     pub fn apply(&self, doc: &mut Cleaned, host: &str) -> usize {
+        self.apply_hashed(doc, host, None)
+    }
+
+    /// [`SiteModel::apply`] with the blocks' hashes already known:
+    /// `hashes[i]` is [`block_hash`] of block `i` (for the content blocks).
+    pub fn apply_hashed(
+        &self,
+        doc: &mut Cleaned,
+        host: &str,
+        hashes: Option<&[Option<u64>]>,
+    ) -> usize {
         let Some(model) = self.hosts.get(host) else {
             return 0;
         };
@@ -169,14 +240,21 @@ impl SiteModel {
             return 0;
         };
         let mut marked = 0;
-        for (b, j) in doc.page.blocks.iter().zip(doc.judgements.iter_mut()) {
+        for (i, (b, j)) in doc
+            .page
+            .blocks
+            .iter()
+            .zip(doc.judgements.iter_mut())
+            .enumerate()
+        {
             // Blocks much longer than any chrome block are not hashed (the
             // slack covers punctuation and case the hash ignores).
             let too_long = b.chars > model.max_chars.saturating_add(model.max_chars / 4 + 16);
             if j.verdict != Verdict::Content || b.is_title || too_long {
                 continue;
             }
-            let Some(h) = block_hash(&b.text) else {
+            let known = hashes.and_then(|h| h.get(i).copied());
+            let Some(h) = known.unwrap_or_else(|| block_hash(&b.text)) else {
                 continue;
             };
             if let Some(&n) = chrome.get(&h) {
