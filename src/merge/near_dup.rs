@@ -71,10 +71,10 @@ fn coefficients() -> &'static [(u64, u64); HASHES] {
     })
 }
 
-/// The hashes of every run of [`SHINGLE`] word hashes, sorted, without
-/// repeats.
+/// The hash of every run of [`SHINGLE`] word hashes, in text order (with
+/// repeats).
 fn shingle_hashes(words: &[u64]) -> Vec<u64> {
-    let mut full: Vec<u64> = words
+    words
         .windows(SHINGLE)
         .map(|w| {
             let mut bytes = [0u8; SHINGLE * 8];
@@ -83,10 +83,30 @@ fn shingle_hashes(words: &[u64]) -> Vec<u64> {
             }
             xxh3_64(&bytes)
         })
-        .collect();
-    full.sort_unstable();
-    full.dedup();
-    full
+        .collect()
+}
+
+/// Sorts `values` (least significant byte first, four counting passes:
+/// linear, where a comparison sort of a document's thousand shingles was
+/// the costliest step of its fingerprint) and drops repeats.
+fn sort_dedup(values: &mut Vec<u32>) {
+    let mut scratch = vec![0u32; values.len()];
+    for shift in [0u32, 8, 16, 24] {
+        let mut starts = [0usize; 257];
+        for &v in values.iter() {
+            starts[((v >> shift) & 0xff) as usize + 1] += 1;
+        }
+        for i in 1..257 {
+            starts[i] += starts[i - 1];
+        }
+        for &v in values.iter() {
+            let slot = &mut starts[((v >> shift) & 0xff) as usize];
+            scratch[*slot] = v;
+            *slot += 1;
+        }
+        std::mem::swap(values, &mut scratch);
+    }
+    values.dedup();
 }
 
 /// Computes a document's fingerprint from its cleaned text; `None` when it
@@ -103,7 +123,8 @@ pub fn fingerprint(text: &str) -> Option<Fingerprint> {
     // the words) falls in one of HASHES buckets, which keep their minimum;
     // empty buckets borrow from the next filled one (densification), so the
     // chance that two signatures agree in a bucket stays the Jaccard
-    // similarity. One hash per shingle instead of HASHES.
+    // similarity. One hash per shingle instead of HASHES; repeats change
+    // no minimum.
     let coeff = coefficients();
     let mut signature = [u64::MAX; HASHES];
     for &h in &full {
@@ -124,9 +145,9 @@ pub fn fingerprint(text: &str) -> Option<Fingerprint> {
             *slot = filled[(i + d) % HASHES].wrapping_add(coeff[d].1);
         }
     }
-    // `full` is sorted, so its top halves are too.
+    // The set compared exactly: the top halves, sorted, without repeats.
     let mut shingles: Vec<u32> = full.iter().map(|&h| (h >> 32) as u32).collect();
-    shingles.dedup();
+    sort_dedup(&mut shingles);
     Some(Fingerprint {
         shingles,
         signature,
@@ -363,7 +384,39 @@ mod tests {
         let mut shingles: Vec<u32> = full.iter().map(|&h| (h >> 32) as u32).collect();
         shingles.sort_unstable();
         shingles.dedup();
+        let mut radix = shingles.clone();
+        radix.reverse();
+        radix.extend_from_slice(&shingles);
+        sort_dedup(&mut radix);
+        assert_eq!(radix, shingles);
         assert_eq!(fingerprint(text).unwrap().shingles, shingles);
+    }
+
+    #[test]
+    fn radix_sort_sorts_and_drops_repeats() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut values: Vec<u32> = (0..5000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Some values repeat, some differ only in the top byte.
+                match x % 4 {
+                    0 => (x % 50) as u32,
+                    1 => ((x % 256) as u32) << 24,
+                    _ => (x >> 32) as u32,
+                }
+            })
+            .chain([0, u32::MAX, u32::MAX, 0])
+            .collect();
+        let mut expected = values.clone();
+        expected.sort_unstable();
+        expected.dedup();
+        sort_dedup(&mut values);
+        assert_eq!(values, expected);
+        let mut empty = Vec::new();
+        sort_dedup(&mut empty);
+        assert!(empty.is_empty());
     }
 
     #[test]
