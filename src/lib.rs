@@ -41,7 +41,7 @@ use score::{Judgement, Verdict};
 use segment::{Block, Page};
 
 /// One cleaned document: the segmented page and a judgement per block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cleaned {
     /// The document id.
     pub id: String,
@@ -63,7 +63,7 @@ pub struct Cleaned {
 }
 
 /// Time spent on one document, by stage.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct Timings {
     /// Decoding bytes to text (set by [`clean_raw`]).
     pub decode: std::time::Duration,

@@ -464,104 +464,96 @@ fn options(config: &Config, full: bool) -> crate::Options {
 }
 
 /// A document the first of two passes cleaned in full and kept for the
-/// second, with what identifies the input it came from.
+/// second, encoded, with what identifies the input it came from.
 struct Kept {
     /// Bytes of the input (line, record body or file) it was cleaned from.
     bytes_in: u64,
-    /// The cleaned document, without what rendering does not need, its
-    /// blocks' text moved to `texts`.
-    doc: Box<crate::Cleaned>,
-    /// The blocks' text, one after the other (one allocation instead of
-    /// one per block: thousands of documents stay in memory between the
-    /// passes, and many small long-lived allocations fragment the heap).
-    texts: String,
-    /// Bytes of `texts` per block, in order.
-    text_lens: Vec<u32>,
-    /// Its blocks' site hashes, as learned.
-    block_hashes: Option<Vec<Option<u64>>>,
-    /// Heap bytes it holds, roughly.
-    size: usize,
+    /// The cleaned document without what rendering does not need, and its
+    /// blocks' site hashes as learned ([`Reused`]), encoded with postcard.
+    encoded: Vec<u8>,
 }
+
+/// A kept document and its blocks' site hashes.
+type Reused = (crate::Cleaned, Option<Vec<Option<u64>>>);
 
 impl Kept {
     /// Keeps `doc`, dropping its element tree (only merging uses it) and,
     /// unless every block is written out (`all_blocks`), the text of blocks
-    /// that are not content; the rest of the text is packed.
+    /// that are not content. `None` if it cannot be encoded (the second
+    /// pass then cleans it again).
     fn new(
         mut doc: crate::Cleaned,
         block_hashes: Option<Vec<Option<u64>>>,
         bytes_in: u64,
         all_blocks: bool,
-    ) -> Kept {
+    ) -> Option<Kept> {
         use crate::score::Verdict;
         doc.page.nodes = Vec::new();
-        let wanted = |b: &crate::segment::Block, j: &crate::score::Judgement| {
-            all_blocks || j.verdict == Verdict::Content || b.is_title
-        };
-        let packed = doc
-            .page
-            .blocks
-            .iter()
-            .zip(&doc.judgements)
-            .filter(|(b, j)| wanted(b, j))
-            .map(|(b, _)| b.text.len())
-            .sum();
-        let mut texts = String::with_capacity(packed);
-        let mut text_lens = Vec::with_capacity(doc.page.blocks.len());
-        for (b, j) in doc.page.blocks.iter_mut().zip(&doc.judgements) {
-            let text = std::mem::take(&mut b.text);
-            let len = if wanted(b, j) { text.len() } else { 0 };
-            texts.push_str(&text[..len]);
-            text_lens.push(len as u32);
+        if !all_blocks {
+            for (b, j) in doc.page.blocks.iter_mut().zip(&doc.judgements) {
+                if j.verdict != Verdict::Content && !b.is_title {
+                    b.text = String::new();
+                }
+            }
         }
-        doc.page.blocks.shrink_to_fit();
-        doc.judgements.shrink_to_fit();
-        let mut size = std::mem::size_of::<crate::Cleaned>()
-            + doc.page.blocks.capacity() * std::mem::size_of::<crate::segment::Block>()
-            + doc.judgements.capacity() * std::mem::size_of::<crate::score::Judgement>()
-            + doc.merges.capacity() * std::mem::size_of::<crate::merge::Merge>()
-            + doc.id.capacity()
-            + doc.source.capacity()
-            + doc.title.as_ref().map_or(0, String::capacity) * 2
-            + block_hashes.as_ref().map_or(0, |h| h.capacity() * 16);
-        size += texts.capacity() + text_lens.capacity() * 4;
-        size += doc
-            .judgements
-            .iter()
-            .flat_map(|j| &j.reasons)
-            .map(|r| r.capacity() + std::mem::size_of::<String>())
-            .sum::<usize>();
-        Kept {
-            bytes_in,
-            doc: Box::new(doc),
-            texts,
-            text_lens,
-            block_hashes,
-            size,
-        }
-    }
-
-    /// The kept document and its blocks' hashes, if it came from an input
-    /// of `bytes_in` bytes (else the input changed between the passes:
-    /// clean it again).
-    fn take(kept: Option<&mut Option<Kept>>, bytes_in: u64) -> Option<Reused> {
-        let kept = kept?.take()?;
-        if kept.bytes_in != bytes_in {
-            return None;
-        }
-        let mut doc = *kept.doc;
-        let mut at = 0;
-        for (b, &len) in doc.page.blocks.iter_mut().zip(&kept.text_lens) {
-            let end = at + len as usize;
-            b.text = kept.texts.get(at..end).unwrap_or_default().to_string();
-            at = end;
-        }
-        Some((doc, kept.block_hashes))
+        let reused: Reused = (doc, block_hashes);
+        let encoded = postcard::to_allocvec(&reused).ok()?;
+        Some(Kept { bytes_in, encoded })
     }
 }
 
-/// A kept document and its blocks' site hashes.
-type Reused = (crate::Cleaned, Option<Vec<Option<u64>>>);
+/// The documents the first pass keeps, encoded one after another in large
+/// chunks: thousands of documents stay in memory between the passes, and
+/// kept as ordinary values (dozens of small allocations each, long-lived
+/// among the short-lived ones of cleaning) they fragment the heap and slow
+/// every allocation down. A chunk is freed once all its documents are taken.
+#[derive(Default)]
+struct KeptStore {
+    chunks: Vec<Vec<u8>>,
+    /// Documents not yet taken, per chunk.
+    waiting: Vec<usize>,
+    /// Per ordinal: input bytes, chunk, start and end in the chunk.
+    index: rustc_hash::FxHashMap<u64, (u64, usize, usize, usize)>,
+    /// Bytes held.
+    bytes: usize,
+}
+
+/// Bytes per chunk of a [`KeptStore`] (a larger document gets a chunk of
+/// its own).
+const KEPT_CHUNK: usize = 8 << 20;
+
+impl KeptStore {
+    fn add(&mut self, ordinal: u64, kept: Kept) {
+        let len = kept.encoded.len();
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= len);
+        if !fits {
+            self.chunks.push(Vec::with_capacity(KEPT_CHUNK.max(len)));
+            self.waiting.push(0);
+            self.bytes += KEPT_CHUNK.max(len);
+        }
+        let chunk = self.chunks.len() - 1;
+        let data = &mut self.chunks[chunk];
+        let start = data.len();
+        data.extend_from_slice(&kept.encoded);
+        self.waiting[chunk] += 1;
+        self.index
+            .insert(ordinal, (kept.bytes_in, chunk, start, start + len));
+    }
+
+    /// Takes the document numbered `ordinal`, if kept.
+    fn take(&mut self, ordinal: u64) -> Option<Kept> {
+        let (bytes_in, chunk, start, end) = self.index.remove(&ordinal)?;
+        let encoded = self.chunks[chunk].get(start..end)?.to_vec();
+        self.waiting[chunk] -= 1;
+        if self.waiting[chunk] == 0 && chunk + 1 < self.chunks.len() {
+            self.chunks[chunk] = Vec::new();
+        }
+        Some(Kept { bytes_in, encoded })
+    }
+}
 
 /// Two passes in one run: the pages the first pass learns from, cleaned in
 /// full and kept for the second while they fit in a budget.
@@ -569,13 +561,9 @@ enum Reuse {
     /// Nothing kept or taken.
     Off,
     /// First pass: keep pages while under `budget` bytes.
-    Keep {
-        budget: usize,
-        bytes: usize,
-        kept: rustc_hash::FxHashMap<u64, Kept>,
-    },
+    Keep { budget: usize, store: KeptStore },
     /// Second pass: the kept pages by ordinal, taken as they come.
-    Take(rustc_hash::FxHashMap<u64, Kept>),
+    Take(KeptStore),
 }
 
 impl Reuse {
@@ -584,8 +572,8 @@ impl Reuse {
     fn job(&mut self, work: Work, ordinal: u64) -> Job {
         let (keep, kept) = match self {
             Reuse::Off => (false, None),
-            Reuse::Keep { budget, bytes, .. } => (*bytes < *budget, None),
-            Reuse::Take(kept) => (false, kept.remove(&ordinal)),
+            Reuse::Keep { budget, store } => (store.bytes < *budget, None),
+            Reuse::Take(store) => (false, store.take(ordinal)),
         };
         Job {
             work,
@@ -597,19 +585,15 @@ impl Reuse {
 
     /// Takes in what the first pass kept of a document.
     fn add(&mut self, ordinal: u64, kept: Kept) {
-        if let Reuse::Keep {
-            bytes, kept: all, ..
-        } = self
-        {
-            *bytes += kept.size;
-            all.insert(ordinal, kept);
+        if let Reuse::Keep { store, .. } = self {
+            store.add(ordinal, kept);
         }
     }
 
     /// What the second pass takes: the kept pages.
     fn into_second_pass(self) -> Reuse {
         match self {
-            Reuse::Keep { kept, .. } if !kept.is_empty() => Reuse::Take(kept),
+            Reuse::Keep { store, .. } if !store.index.is_empty() => Reuse::Take(store),
             _ => Reuse::Off,
         }
     }
@@ -627,10 +611,14 @@ struct Job {
 
 impl Job {
     /// The document kept by the first pass, if it was cleaned from an input
-    /// of `bytes_in` bytes.
+    /// of `bytes_in` bytes (else the input changed between the passes:
+    /// clean it again) and decodes.
     fn take_kept(&self, bytes_in: u64) -> Option<Reused> {
-        let mut guard = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        Kept::take(Some(&mut guard), bytes_in)
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+        if kept.bytes_in != bytes_in {
+            return None;
+        }
+        postcard::from_bytes(&kept.encoded).ok()
     }
 }
 
@@ -733,8 +721,8 @@ fn finish_done(
     done.site_marked = site.marked;
     if job.keep {
         let all_blocks = config.explain || config.blocks || config.format == Format::Json;
-        let kept = Kept::new(doc, site.block_hashes, done.bytes_in, all_blocks);
-        done.kept = Some((job.ordinal, kept));
+        done.kept = Kept::new(doc, site.block_hashes, done.bytes_in, all_blocks)
+            .map(|kept| (job.ordinal, kept));
     }
     done
 }
@@ -1057,8 +1045,7 @@ fn run_with(config: &Config, report: &mut dyn FnMut(&Error)) -> Result<Summary, 
             0 => Reuse::Off,
             budget => Reuse::Keep {
                 budget,
-                bytes: 0,
-                kept: Default::default(),
+                store: KeptStore::default(),
             },
         };
         let model = run_pass(&learn, &mut |_| {}, &mut reuse)?
@@ -1500,4 +1487,59 @@ pub fn write_file(path: &std::path::Path, contents: &str) -> Result<(), Error> {
         source: e,
     })?;
     sink.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cleaned(html: &str) -> crate::Cleaned {
+        crate::clean_str_with(html, InputKind::Html, &crate::Options::default())
+    }
+
+    #[test]
+    fn kept_documents_come_back_as_they_were_cleaned() {
+        let page = "<html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav><article><h1>Harbour news</h1><p>The ferry timetable changes in May, and the pier will close for two weeks of repairs in the summer months.</p><p>Passengers can check the new times online or at the harbour office, which opens at seven every weekday.</p></article><footer>© Port Example 2026 · Privacy · Terms</footer></body></html>";
+        let mut store = KeptStore::default();
+        let hashes: Vec<Option<u64>> = cleaned(page)
+            .page
+            .blocks
+            .iter()
+            .map(|b| crate::merge::site::block_hash(&b.text))
+            .collect();
+        for ordinal in [3, 7] {
+            let kept = Kept::new(cleaned(page), Some(hashes.clone()), 1234, false).unwrap();
+            store.add(ordinal, kept);
+        }
+        assert!(store.take(5).is_none(), "not kept");
+        let job = |kept| Job {
+            work: Work::File(Source::Stdin),
+            ordinal: 3,
+            keep: false,
+            kept: std::sync::Mutex::new(kept),
+        };
+        assert!(
+            job(store.take(3)).take_kept(999).is_none(),
+            "another input's size: cleaned again"
+        );
+        let (doc, back) = job(store.take(7)).take_kept(1234).unwrap();
+        let fresh = cleaned(page);
+        assert_eq!(doc.text(), fresh.text());
+        assert_eq!(doc.title, fresh.title);
+        assert_eq!(back, Some(hashes));
+        assert!(doc.page.nodes.is_empty());
+        for ((b, j), (f, g)) in doc
+            .page
+            .blocks
+            .iter()
+            .zip(&doc.judgements)
+            .zip(fresh.page.blocks.iter().zip(&fresh.judgements))
+        {
+            assert_eq!((b.kind, b.chars, b.is_title), (f.kind, f.chars, f.is_title));
+            assert_eq!((j.verdict, j.score), (g.verdict, g.score));
+            let shown = j.verdict == crate::score::Verdict::Content || b.is_title;
+            assert_eq!(b.text, if shown { f.text.clone() } else { String::new() });
+        }
+        assert!(store.take(7).is_none(), "taken once");
+    }
 }

@@ -32,7 +32,7 @@ use serde::Serialize;
 use std::hash::{Hash, Hasher};
 
 /// Why a block was merged away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MergeKind {
     /// The same passage, verbatim or nearly.
@@ -44,7 +44,7 @@ pub enum MergeKind {
 }
 
 /// One merge: `dropped` leaves the text because it repeats `of`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Merge {
     /// Index of the block merged away.
     pub dropped: usize,

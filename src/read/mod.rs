@@ -59,7 +59,9 @@ pub fn doc_id(path: &Path) -> String {
 }
 
 /// What a document is, as the user or the sniffing decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 pub enum InputKind {
     /// HTML markup.
     Html,

@@ -26,7 +26,7 @@ use serde::Serialize;
 use stopwords::{Lang, for_each_token, is_cjk, is_stopword};
 
 /// The decision for one block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Main content: kept in the output text.
@@ -49,7 +49,7 @@ impl Verdict {
 }
 
 /// A block's verdict, its score (positive means content) and why.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Judgement {
     /// The verdict.
     pub verdict: Verdict,

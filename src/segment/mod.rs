@@ -14,7 +14,7 @@ pub mod text;
 use serde::Serialize;
 
 /// What kind of unit a block is, as the markup (or the text layout) shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockKind {
     /// A heading; the level (1–6) is in [`Block::heading_level`].
@@ -62,7 +62,7 @@ impl BlockKind {
 }
 
 /// One unit of visible text and the facts about where it sits.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     /// The visible text, whitespace collapsed (kept as is for code).
     pub text: String,
@@ -135,13 +135,15 @@ pub struct Node {
 }
 
 /// A segmented document: blocks in reading order plus the element tree.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     /// The page title, if one was found.
     pub title: Option<String>,
     /// The blocks, in reading order.
     pub blocks: Vec<Block>,
-    /// The block-level elements; index 0 is the root.
+    /// The block-level elements; index 0 is the root. Not serialized: a
+    /// deserialized page has none (only scoring and merging read them).
+    #[serde(skip)]
     pub nodes: Vec<Node>,
     /// The `lang` attribute of `<html>`, if any (lowercase, primary subtag).
     pub lang: Option<String>,
@@ -158,7 +160,7 @@ pub struct Page {
 /// What a page says about itself: `og:type`, its canonical URL, and the
 /// schema.org types of its JSON-LD blocks. Scoring reads them as hints of the
 /// page's kind (article, product, listing, forum, docs …).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageMeta {
     /// `og:type`, lowercase.
     pub og_type: Option<String>,
