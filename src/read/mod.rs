@@ -166,6 +166,9 @@ pub fn read_source(source: &Source, max_bytes: u64) -> Result<RawDoc, Error> {
     match source {
         Source::File(p) => {
             let file = std::fs::File::open(p).map_err(io_err)?;
+            if let Ok(meta) = file.metadata() {
+                raw.reserve(meta.len().min(max_bytes + 1) as usize);
+            }
             file.take(max_bytes + 1)
                 .read_to_end(&mut raw)
                 .map_err(io_err)?;
@@ -179,7 +182,13 @@ pub fn read_source(source: &Source, max_bytes: u64) -> Result<RawDoc, Error> {
         }
     }
     let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
+        // The trailer's size of the (last) member, trusted only within
+        // reason, sizes the buffer once instead of by doubling.
+        let trailer = raw
+            .last_chunk::<4>()
+            .map_or(0, |b| u32::from_le_bytes(*b) as u64);
+        let hint = trailer.min(max_bytes + 1).min(raw.len() as u64 * 32);
+        let mut out = Vec::with_capacity(hint as usize);
         flate2::read::MultiGzDecoder::new(&raw[..])
             .take(max_bytes + 1)
             .read_to_end(&mut out)
@@ -277,38 +286,68 @@ mod tests {
 /// minutes (html5ever slows down sharply beyond a few tens of thousands of
 /// open elements) before parsing them.
 pub fn html_shape(html: &str) -> (usize, usize) {
-    const NOT_NESTING: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "!doctype",
-    ];
+    /// Elements that do not nest (void, or closed implicitly by a sibling).
+    fn not_nesting(name: &[u8]) -> bool {
+        matches!(
+            name,
+            b"area"
+                | b"base"
+                | b"br"
+                | b"col"
+                | b"embed"
+                | b"hr"
+                | b"img"
+                | b"input"
+                | b"link"
+                | b"meta"
+                | b"param"
+                | b"source"
+                | b"track"
+                | b"wbr"
+                | b"p"
+                | b"li"
+                | b"dt"
+                | b"dd"
+                | b"tr"
+                | b"td"
+                | b"th"
+                | b"option"
+                | b"!doctype"
+        )
+    }
     let bytes = html.as_bytes();
     let (mut depth, mut max_depth, mut elements) = (0usize, 0usize, 0usize);
-    let mut name = String::new();
+    let mut name = [0u8; 16];
     for pos in memchr::memchr_iter(b'<', bytes) {
         let rest = &bytes[pos + 1..];
         let closing = rest.first() == Some(&b'/');
-        let start = if closing { 1 } else { 0 };
-        name.clear();
+        let start = usize::from(closing);
+        let mut len = 0;
         for &b in rest.iter().skip(start).take(16) {
             if b.is_ascii_alphanumeric() || b == b'!' {
-                name.push(b.to_ascii_lowercase() as char);
+                name[len] = b.to_ascii_lowercase();
+                len += 1;
             } else {
                 break;
             }
         }
-        if name.is_empty() || name.starts_with("!-") {
+        let name = &name[..len];
+        if name.is_empty() || name.starts_with(b"!-") {
             continue;
         }
         if closing {
-            if !NOT_NESTING.contains(&name.as_str()) {
+            if !not_nesting(name) {
                 depth = depth.saturating_sub(1);
             }
             continue;
         }
         elements += 1;
+        if not_nesting(name) {
+            continue;
+        }
         let self_closing =
             memchr::memchr(b'>', rest).is_some_and(|end| end > 0 && rest[end - 1] == b'/');
-        if !self_closing && !NOT_NESTING.contains(&name.as_str()) {
+        if !self_closing {
             depth += 1;
             max_depth = max_depth.max(depth);
         }
