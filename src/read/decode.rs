@@ -11,9 +11,10 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 /// The result of decoding: the text and the encoding that was used.
 #[derive(Debug)]
-pub struct Decoded {
-    /// The decoded text, with NUL characters removed.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The decoded text, with NUL characters removed: borrowed from the
+    /// bytes when they are already that text (valid UTF-8, no NUL).
+    pub text: std::borrow::Cow<'a, str>,
     /// The encoding the bytes were read as.
     pub encoding: &'static Encoding,
     /// True when some bytes were malformed in that encoding and were replaced.
@@ -98,12 +99,15 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
 
 /// Decodes `bytes`; `declared` is a charset from outside the document
 /// (an HTTP or WARC `Content-Type`), `is_html` enables the `<meta>` prescan.
-pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>, is_html: bool) -> Decoded {
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    declared: Option<&'static Encoding>,
+    is_html: bool,
+) -> Decoded<'a> {
     let encoding = choose_encoding(bytes, declared, is_html);
-    let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
-    let mut text = text.into_owned();
+    let (mut text, had_errors) = encoding.decode_with_bom_removal(bytes);
     if text.contains('\0') {
-        text.retain(|c| c != '\0');
+        text.to_mut().retain(|c| c != '\0');
     }
     Decoded {
         text,
