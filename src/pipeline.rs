@@ -7,6 +7,12 @@
 //! A document that fails is reported on stderr with its file name and the run
 //! goes on; the output file, if any, is written atomically (a temporary file
 //! renamed into place when the run ends).
+//!
+//! With [`Config::site_two_pass`] the inputs are read twice: the first pass
+//! learns site boilerplate from the first [`Config::site_sample`] pages of
+//! each host, cleaning those pages in full and keeping them, encoded, for
+//! the second pass (up to [`Config::site_reuse_bytes`]), which applies the
+//! learned model and writes everything, so each page is parsed once.
 
 use crate::Error;
 use crate::read::{self, InputKind, Source};
