@@ -583,9 +583,8 @@ impl Reuse {
         };
         Job {
             work,
-            ordinal,
-            keep,
-            kept: std::sync::Mutex::new(kept),
+            place: Place { ordinal, keep },
+            kept,
         }
     }
 
@@ -605,32 +604,34 @@ impl Reuse {
     }
 }
 
-/// A document to process: the work, its number in input order, and in a
-/// two-pass run whether to keep it (first pass) or what was kept (second).
+/// A document to process: the work, where it stands in the run, and in
+/// the second of two passes what the first kept of it.
 struct Job {
     work: Work,
+    place: Place,
+    kept: Option<Kept>,
+}
+
+/// A document's number in input order, and in the first of two passes
+/// whether to keep it.
+#[derive(Clone, Copy)]
+struct Place {
     ordinal: u64,
     keep: bool,
-    /// Taken by the worker (a mutex only so the batch can be shared).
-    kept: std::sync::Mutex<Option<Kept>>,
 }
 
-impl Job {
-    /// The document kept by the first pass, if it was cleaned from an input
-    /// of `bytes_in` bytes (else the input changed between the passes:
-    /// clean it again) and decodes.
-    fn take_kept(&self, bytes_in: u64) -> Option<Reused> {
-        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).take()?;
-        if kept.bytes_in != bytes_in {
-            return None;
-        }
-        postcard::from_bytes(&kept.encoded).ok()
-    }
+/// The document the first pass kept, if it was cleaned from an input of
+/// `bytes_in` bytes (else the input changed between the passes: clean it
+/// again) and decodes.
+fn reuse(kept: Option<Kept>, bytes_in: u64) -> Option<Reused> {
+    let kept = kept.filter(|k| k.bytes_in == bytes_in)?;
+    postcard::from_bytes(&kept.encoded).ok()
 }
 
-fn process(job: &Job, config: &Config, multi: bool) -> Result<Done, Error> {
+fn process(job: Job, config: &Config, multi: bool) -> Result<Done, Error> {
     let started = std::time::Instant::now();
-    let mut done = process_one(job, config, multi)?;
+    let Job { work, place, kept } = job;
+    let mut done = process_one(&work, place, kept, config, multi)?;
     if let Some(limit) = config.doc_timeout
         && started.elapsed() > limit
     {
@@ -638,7 +639,7 @@ fn process(job: &Job, config: &Config, multi: bool) -> Result<Done, Error> {
         // `check_shape` bounds parses); a document over budget is reported
         // and left out, so one slow page shows instead of slipping through.
         return Err(Error::TooComplex {
-            path: job.work.name().into(),
+            path: work.name().into(),
             what: format!(
                 "took {:.1} s, over --doc-timeout ({:.1} s)",
                 started.elapsed().as_secs_f64(),
@@ -719,34 +720,40 @@ fn finish_done(
     mut done: Done,
     site: SiteStep,
     doc: crate::Cleaned,
-    job: &Job,
+    place: Place,
     config: &Config,
 ) -> Done {
     done.host = site.host;
     done.site_hashes = site.learned;
     done.site_marked = site.marked;
-    if job.keep {
+    if place.keep {
         let all_blocks = config.explain || config.blocks || config.format == Format::Json;
         done.kept = Kept::new(doc, site.block_hashes, done.bytes_in, all_blocks)
-            .map(|kept| (job.ordinal, kept));
+            .map(|kept| (place.ordinal, kept));
     }
     done
 }
 
-fn process_one(job: &Job, config: &Config, multi: bool) -> Result<Done, Error> {
-    match &job.work {
+fn process_one(
+    work: &Work,
+    place: Place,
+    kept: Option<Kept>,
+    config: &Config,
+    multi: bool,
+) -> Result<Done, Error> {
+    match work {
         Work::File(source) => {
             let t = std::time::Instant::now();
             let raw = read::read_source(source, config.max_page_bytes)?;
             let read_time = t.elapsed().as_secs_f64();
             let mut first = None;
-            let (mut doc, known) = match job.take_kept(raw.bytes.len() as u64) {
+            let (mut doc, known) = match reuse(kept, raw.bytes.len() as u64) {
                 Some(reused) => reused,
                 None => (
                     crate::clean_raw_inner(
                         &raw,
-                        &options(config, job.keep),
-                        job.keep.then_some(&mut first),
+                        &options(config, place.keep),
+                        place.keep.then_some(&mut first),
                     )?,
                     None,
                 ),
@@ -767,14 +774,14 @@ fn process_one(job: &Job, config: &Config, multi: bool) -> Result<Done, Error> {
                 write_time,
                 !config.learn_sites,
             );
-            Ok(finish_done(done, site, doc, job, config))
+            Ok(finish_done(done, site, doc, place, config))
         }
         Work::Line {
             shard,
             line_no,
             line,
-        } => process_record(shard, *line_no, line, job, config, multi),
-        Work::Warc { shard, response } => process_warc(shard, response, job, config, multi),
+        } => process_record(shard, *line_no, line, place, kept, config, multi),
+        Work::Warc { shard, response } => process_warc(shard, response, place, kept, config, multi),
     }
 }
 
@@ -783,13 +790,14 @@ fn process_one(job: &Job, config: &Config, multi: bool) -> Result<Done, Error> {
 fn process_warc(
     shard: &std::path::Path,
     response: &read::warc::Response,
-    job: &Job,
+    place: Place,
+    kept: Option<Kept>,
     config: &Config,
     multi: bool,
 ) -> Result<Done, Error> {
     let bytes_in = response.body.len() as u64;
     let mut first = None;
-    let (mut doc, known) = match job.take_kept(bytes_in) {
+    let (mut doc, known) = match reuse(kept, bytes_in) {
         Some(reused) => reused,
         None => {
             let t = std::time::Instant::now();
@@ -805,8 +813,8 @@ fn process_warc(
             let mut doc = crate::clean_str_inner(
                 &decoded.text,
                 kind,
-                &options(config, job.keep),
-                job.keep.then_some(&mut first),
+                &options(config, place.keep),
+                place.keep.then_some(&mut first),
             );
             doc.timings.decode = decode_time;
             (doc, None)
@@ -830,7 +838,7 @@ fn process_warc(
     fields.insert("url".into(), serde_json::json!(response.url));
     fields.insert("source".into(), serde_json::json!(doc.source));
     let done = shard_output(&doc, fields, bytes_in, config, multi);
-    Ok(finish_done(done, site, doc, job, config))
+    Ok(finish_done(done, site, doc, place, config))
 }
 
 /// The output for a document read from a shard: with `--format jsonl`, the
@@ -871,14 +879,15 @@ fn process_record(
     shard: &std::path::Path,
     line_no: usize,
     line: &str,
-    job: &Job,
+    place: Place,
+    kept: Option<Kept>,
     config: &Config,
     multi: bool,
 ) -> Result<Done, Error> {
     let bytes_in = line.len() as u64;
     let mut record = read::jsonl::parse_record(shard, line_no, line, &config.fields)?;
     let mut first = None;
-    let (mut doc, known) = match job.take_kept(bytes_in).filter(|(d, _)| d.id == record.id) {
+    let (mut doc, known) = match reuse(kept, bytes_in).filter(|(d, _)| d.id == record.id) {
         Some(reused) => reused,
         None => {
             let kind = config.input_kind.unwrap_or(if record.is_html {
@@ -892,8 +901,8 @@ fn process_record(
             let doc = crate::clean_str_inner(
                 &record.content,
                 kind,
-                &options(config, job.keep),
-                job.keep.then_some(&mut first),
+                &options(config, place.keep),
+                place.keep.then_some(&mut first),
             );
             (doc, None)
         }
@@ -913,7 +922,7 @@ fn process_record(
         known.as_deref(),
     );
     let done = shard_output(&doc, record.into_fields(), bytes_in, config, multi);
-    Ok(finish_done(done, site, doc, job, config))
+    Ok(finish_done(done, site, doc, place, config))
 }
 
 /// Temporary output files being written, so an interrupted run can remove
@@ -1223,7 +1232,7 @@ fn run_pass(
                 scope.spawn(move || {
                     pool.install(|| {
                         items
-                            .par_iter()
+                            .into_par_iter()
                             .map(|job| process(job, config, multi))
                             .collect::<Vec<_>>()
                     })
@@ -1518,17 +1527,11 @@ mod tests {
             store.add(ordinal, kept);
         }
         assert!(store.take(5).is_none(), "not kept");
-        let job = |kept| Job {
-            work: Work::File(Source::Stdin),
-            ordinal: 3,
-            keep: false,
-            kept: std::sync::Mutex::new(kept),
-        };
         assert!(
-            job(store.take(3)).take_kept(999).is_none(),
+            reuse(store.take(3), 999).is_none(),
             "another input's size: cleaned again"
         );
-        let (doc, back) = job(store.take(7)).take_kept(1234).unwrap();
+        let (doc, back) = reuse(store.take(7), 1234).unwrap();
         let fresh = cleaned(page);
         assert_eq!(doc.text(), fresh.text());
         assert_eq!(doc.title, fresh.title);
