@@ -169,15 +169,23 @@ proptest! {
         prop_assert_eq!(words(&first), words(&second), "first:\n{}\nsecond:\n{}", first, second);
     }
 
-    /// Blanking script and style bodies before parsing changes nothing the
-    /// segmenter sees, whatever tags, comments, quotes and raw-text elements
-    /// surround them.
+}
+
+proptest! {
+    // Cheap cases (short snippets), and rare combinations to hit.
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// Blanking script and style bodies and unread attributes before parsing
+    /// changes nothing the segmenter sees (blocks, their features, the
+    /// element tree, the page's metadata), whatever tags, attributes,
+    /// comments, quotes and raw-text elements surround them.
     #[test]
-    fn blanking_scripts_before_parsing_changes_no_block(pieces in prop::collection::vec(markup_piece(), 1..25)) {
+    fn blanking_before_parsing_changes_nothing_segmentation_sees(pieces in prop::collection::vec(markup_piece(), 1..25)) {
         let html = pieces.concat();
         let blocks = |dom: &scraper::Html| {
-            let page = dechaff::segment::html::segment_dom(dom, false);
-            (page.title.clone(), page.blocks.iter().map(|b| (b.text.clone(), b.kind)).collect::<Vec<_>>())
+            let strict = dechaff::segment::html::segment_dom(dom, false);
+            let soft = dechaff::segment::html::segment_dom(dom, true);
+            format!("{strict:?}\n{soft:?}")
         };
         let fast = blocks(&dechaff::segment::html::parse(&html));
         let slow = blocks(&dechaff::segment::html::parse_as_is(&html));
@@ -213,7 +221,74 @@ fn markup_piece() -> impl Strategy<Value = String> {
         Just("<scripts>x</scripts>".to_string()),
         Just("<!-->".to_string()),
         Just("<! bogus <script> >".to_string()),
+        (attribute(), attribute(), text).prop_map(|(a, b, t)| format!("<div {a}{b}>{t}</div>")),
+        (attribute(), text).prop_map(|(a, t)| format!("<a {a} href='/x'>{t}</a> <a{a}>{t}</a>")),
+        (attribute(), text).prop_map(|(a, t)| format!("<p><span {a}>{t}</span></p>")),
+        (attribute(), text).prop_map(|(a, t)| format!("<svg {a}><font {a}>{t}</font></svg>")),
+        attribute().prop_map(|a| format!(
+            "<link{a} href=\"/c\"><link rel=\"canonical\"{a}><meta{a} content='x'>"
+        )),
+        attribute().prop_map(|a| format!("<template {a}><p>in template</p></template>")),
+        attribute().prop_map(|a| format!("<table><input {a}><tr><td>cell</td></tr></table>")),
     ]
+}
+
+/// An attribute as pages write them: names segmentation reads or not, values
+/// quoted either way or not at all, spaces around `=`, or no value.
+fn attribute() -> impl Strategy<Value = String> {
+    let name = prop::sample::select(vec![
+        "class",
+        "ID",
+        "style",
+        "hidden",
+        "aria-hidden",
+        "role",
+        "href",
+        "HREF",
+        "rel",
+        "type",
+        "content",
+        "property",
+        "name",
+        "lang",
+        "itemprop",
+        "src",
+        "srcset",
+        "data-x",
+        "alt",
+        "title",
+        "onclick",
+        "color",
+        "size",
+        "shadowrootmode",
+        "value",
+        "d",
+    ]);
+    let value = prop::sample::select(vec![
+        "",
+        "nav",
+        "display: none",
+        "true",
+        "hidden",
+        "canonical",
+        "https://example.com/a?b=1&amp;c=2",
+        "navigation",
+        "og:title",
+        "og:type",
+        "main menu",
+        "x>y",
+        "a'b",
+        "a\"b",
+        "open",
+        "red",
+    ]);
+    (name, value, 0..5u8).prop_map(|(n, v, quoting)| match quoting {
+        0 => format!(" {n}=\"{}\"", v.replace('"', "&quot;")),
+        1 => format!(" {n}='{}'", v.replace('\'', "&#39;")),
+        2 => format!(" {n} = \"{}\"", v.replace('"', "")),
+        3 => format!(" {n}={}", v.replace([' ', '"', '\'', '>'], "")),
+        _ => format!(" {n}"),
+    })
 }
 
 proptest! {

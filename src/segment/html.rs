@@ -837,10 +837,10 @@ pub fn segment(html: &str) -> Page {
 /// Parses a document the way a browser with scripting off does, so the
 /// contents of `<noscript>` are markup (crawlers see pages with JavaScript off).
 ///
-/// The bodies of `<script>` and `<style>` elements are blanked out first
-/// (see [`without_raw_text`]): segmentation drops them anyway, and on the
-/// web they are about half of a page's bytes, which the parser would
-/// otherwise read character by character.
+/// The bodies of `<script>` and `<style>` elements, and the values of
+/// attributes segmentation does not read, are blanked out first (see
+/// [`without_raw_text`]): on the web they are well over half of a page's
+/// bytes, which the parser would otherwise read character by character.
 pub fn parse(html: &str) -> Html {
     parse_as_is(&without_raw_text(html))
 }
@@ -860,18 +860,23 @@ pub fn parse_as_is(html: &str) -> Html {
 }
 
 /// Returns `html` with the contents of `<script>` and `<style>` elements
-/// removed, and nothing else changed: the elements stay (empty), JSON-LD
-/// scripts keep their text (segmentation reads their `@type`), and a script
-/// containing `<!--` is left alone (the parser's escaped-script states could
-/// end it elsewhere), as is everything inside `<svg>` and `<math>` (where
-/// `<script>` is markup). Tags, comments and the raw text of other elements
-/// are skipped the way the HTML tokenizer reads them, so a `<script>` inside
-/// a comment, an attribute or a `<textarea>` is not taken for one.
+/// removed, and the quoted values of attributes segmentation never reads
+/// (`src`, `srcset`, `data-*`, SVG path data, the `href` of ordinary links,
+/// …; see [`attribute_is_read`]) emptied, and nothing else changed: the
+/// elements and attributes stay, JSON-LD scripts keep their text
+/// (segmentation reads their `@type`), and a script containing `<!--` is
+/// left alone (the parser's escaped-script states could end it elsewhere),
+/// as is everything inside `<svg>` and `<math>` (where `<script>` is
+/// markup). Tags, comments and the raw text of other elements are skipped
+/// the way the HTML tokenizer reads them, so a `<script>` inside a comment,
+/// an attribute or a `<textarea>` is not taken for one.
 pub fn without_raw_text(html: &str) -> std::borrow::Cow<'_, str> {
     let b = html.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0; // bytes of `html` already in `out`
     let mut foreign = 0u32; // depth of open <svg>/<math> elements
+    // Attributes (or their values) no one reads, in the current tag.
+    let mut unread: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + off;
@@ -931,9 +936,39 @@ pub fn without_raw_text(html: &str) -> std::borrow::Cow<'_, str> {
             .position(|&c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
             .map_or(b.len(), |k| lt + 1 + k);
         let name = &b[lt + 1..name_end];
-        let Some((tag_end, self_closing)) = start_tag_end(b, name_end) else {
+        let tag_attrs = scan_start_tag(b, name_end, |attr, value| {
+            let attr_name = &b[attr.clone()];
+            if attribute_is_read(name, attr_name) {
+                return;
+            }
+            // The whole attribute goes, unless the tokenizer would read what
+            // surrounds it differently without it: after a `/` (`<a/x="">`
+            // would become `<a/>`), or before an `=` (which would give the
+            // previous attribute a value). Links count by having an `href`,
+            // so an `href` keeps its name too. The value alone can always go.
+            let next = b[value.end + 1..].iter().find(|c| !c.is_ascii_whitespace());
+            if attr_name.eq_ignore_ascii_case(b"href")
+                || b.get(attr.start.wrapping_sub(1)) == Some(&b'/')
+                || next == Some(&b'=')
+            {
+                if !value.is_empty() {
+                    unread.push((value.start, value.end));
+                }
+            } else {
+                // The name, `=`, and the value with its closing quote.
+                unread.push((attr.start, value.end + 1));
+            }
+        });
+        let Some((tag_end, self_closing)) = tag_attrs else {
             return finish(html, out, copied);
         };
+        if !unread.is_empty() {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+            for (start, end) in unread.drain(..) {
+                o.push_str(&html[copied..start]);
+                copied = end;
+            }
+        }
         if (name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math"))
             && !self_closing
         {
@@ -990,7 +1025,49 @@ pub fn without_raw_text(html: &str) -> std::borrow::Cow<'_, str> {
     finish(html, out, copied)
 }
 
-/// HTML elements whose start tag ends SVG or MathML content.
+/// Whether segmentation, or the parser's tree building, reads attribute
+/// `attr` on element `tag`. [`without_raw_text`] drops the others when
+/// their value is quoted (an `href` keeps its name: links count by having
+/// one). Keep in step with `read_attrs` and every other attribute read in
+/// this module.
+fn attribute_is_read(tag: &[u8], attr: &[u8]) -> bool {
+    const READ: &[&[u8]] = &[
+        // Segmentation.
+        b"class",
+        b"id",
+        b"itemprop",
+        b"role",
+        b"rel",
+        b"type",
+        b"hidden",
+        b"aria-hidden",
+        b"style",
+        b"content",
+        b"property",
+        b"name",
+        b"lang",
+        b"xml:lang",
+        // Tree building: `<font>` with one of these ends SVG or MathML
+        // content, `annotation-xml encoding="text/html"` holds HTML, and a
+        // `<template shadowrootmode>` is a shadow root.
+        b"color",
+        b"face",
+        b"size",
+        b"encoding",
+    ];
+    if attr.eq_ignore_ascii_case(b"href") {
+        // Only `<link rel=canonical>` reads where it points.
+        return tag.eq_ignore_ascii_case(b"link");
+    }
+    READ.iter().any(|r| attr.eq_ignore_ascii_case(r))
+        || attr
+            .get(..10)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"shadowroot"))
+}
+
+/// HTML elements whose start tag ends SVG or MathML content. (`<font>`
+/// ends it only with a `color`, `face` or `size` attribute; it is left out,
+/// so after one the scan blanks nothing until the outermost end tag.)
 fn is_breakout(name: &[u8]) -> bool {
     const BREAKOUT: &[&[u8]] = &[
         b"b",
@@ -1037,7 +1114,6 @@ fn is_breakout(name: &[u8]) -> bool {
         b"u",
         b"ul",
         b"var",
-        b"font",
     ];
     BREAKOUT.iter().any(|t| name.eq_ignore_ascii_case(t))
 }
@@ -1056,6 +1132,17 @@ fn finish(html: &str, out: Option<String>, copied: usize) -> std::borrow::Cow<'_
 /// past its `>`, and whether it was self-closing (`/>`). Follows the HTML
 /// tokenizer's attribute states, so quotes count only around values.
 fn start_tag_end(b: &[u8], from: usize) -> Option<(usize, bool)> {
+    scan_start_tag(b, from, |_, _| {})
+}
+
+/// [`start_tag_end`], also calling `quoted(name, value)` for every attribute
+/// with a quoted value: `b[name.start..name.end]` is its name as written,
+/// `b[value.start..value.end]` its value between the quotes.
+fn scan_start_tag(
+    b: &[u8],
+    from: usize,
+    mut quoted: impl FnMut(std::ops::Range<usize>, std::ops::Range<usize>),
+) -> Option<(usize, bool)> {
     #[derive(Clone, Copy)]
     enum S {
         BeforeName,
@@ -1069,39 +1156,59 @@ fn start_tag_end(b: &[u8], from: usize) -> Option<(usize, bool)> {
     }
     let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
     let mut state = S::BeforeName;
+    // The current attribute's name, and where its quoted value starts.
+    let (mut name_start, mut name_end, mut value_start) = (from, from, from);
     let mut i = from;
     while i < b.len() {
         let c = b[i];
         state = match state {
             S::BeforeName | S::AfterQuoted if c == b'>' => return Some((i + 1, false)),
-            S::BeforeName | S::AfterQuoted | S::Name | S::AfterName if c == b'/' => S::SelfClosing,
+            S::Name if c == b'/' => {
+                name_end = i;
+                S::SelfClosing
+            }
+            S::BeforeName | S::AfterQuoted | S::AfterName if c == b'/' => S::SelfClosing,
             S::BeforeName => {
                 if ws(c) {
                     S::BeforeName
                 } else {
+                    name_start = i;
                     S::Name
                 }
             }
             S::Name => match c {
                 b'>' => return Some((i + 1, false)),
-                b'=' => S::BeforeValue,
-                c if ws(c) => S::AfterName,
+                b'=' => {
+                    name_end = i;
+                    S::BeforeValue
+                }
+                c if ws(c) => {
+                    name_end = i;
+                    S::AfterName
+                }
                 _ => S::Name,
             },
             S::AfterName => match c {
                 b'>' => return Some((i + 1, false)),
                 b'=' => S::BeforeValue,
                 c if ws(c) => S::AfterName,
-                _ => S::Name,
+                _ => {
+                    name_start = i;
+                    S::Name
+                }
             },
             S::BeforeValue => match c {
                 b'>' => return Some((i + 1, false)),
-                b'"' | b'\'' => S::Quoted(c),
+                b'"' | b'\'' => {
+                    value_start = i + 1;
+                    S::Quoted(c)
+                }
                 c if ws(c) => S::BeforeValue,
                 _ => S::Unquoted,
             },
             S::Quoted(q) => {
                 if c == q {
+                    quoted(name_start..name_end, value_start..i);
                     S::AfterQuoted
                 } else {
                     i += memchr::memchr(q, &b[i..]).unwrap_or(b.len() - i);
@@ -1118,6 +1225,7 @@ fn start_tag_end(b: &[u8], from: usize) -> Option<(usize, bool)> {
                     S::BeforeName
                 } else {
                     // Reconsumed as the start of the next attribute's name.
+                    name_start = i;
                     S::Name
                 }
             }
@@ -1131,6 +1239,7 @@ fn start_tag_end(b: &[u8], from: usize) -> Option<(usize, bool)> {
                 } else if c == b'/' {
                     S::SelfClosing
                 } else {
+                    name_start = i;
                     S::Name
                 }
             }
@@ -1323,5 +1432,27 @@ mod tests {
         let html = "<div>".repeat(5000) + "deep" + &"</div>".repeat(5000);
         let p = segment(&html);
         assert_eq!(texts(&p), ["deep"]);
+    }
+
+    #[test]
+    fn unread_attributes_are_dropped_before_parsing() {
+        let blanked = |html: &str| without_raw_text(html).into_owned();
+        // Unread attributes go; read ones stay; a link keeps an empty `href`
+        // and a `<link>` its whole `href`.
+        assert_eq!(
+            blanked(r#"<img src="a.png" alt='pic'><a class="nav" href="/page" data-x="1">x</a>"#),
+            r#"<img  ><a class="nav" href="" >x</a>"#
+        );
+        assert_eq!(
+            blanked(r#"<link rel="canonical" href="https://e.com/a">"#),
+            r#"<link rel="canonical" href="https://e.com/a">"#
+        );
+        // Where dropping the name would change how the tag reads, only the
+        // value goes: after `/`, and before an `=`.
+        assert_eq!(blanked(r#"<a/title="x">"#), r#"<a/title="">"#);
+        assert_eq!(blanked(r#"<p hidden title="x" =y>"#), r#"<p hidden title="" =y>"#);
+        // Unquoted values and attributes inside comments stay.
+        assert_eq!(blanked("<p title=x>"), "<p title=x>");
+        assert_eq!(blanked(r#"<!-- <p title="x"> -->"#), r#"<!-- <p title="x"> -->"#);
     }
 }
