@@ -13,6 +13,8 @@
 //!
 //! [`pipeline`] runs them over many documents in parallel, in input order.
 //!
+//! [`chars`] holds the character classes several stages share.
+//!
 //! ```
 //! let html = "<html><head><title>Hello | Site</title></head><body>\
 //!     <nav><a href='/'>Home</a> <a href='/about'>About</a></nav>\
@@ -26,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod chars;
 pub mod error;
 pub mod fuzzing;
 pub mod merge;

@@ -129,7 +129,7 @@ pub(crate) fn for_each_lowercase_word(text: &str, word: &mut Vec<u8>, mut f: imp
         let Some(c) = rest.chars().next() else {
             break;
         };
-        if c.is_alphanumeric() {
+        if crate::chars::is_alphanumeric(c) {
             let mut buf = [0u8; 4];
             for lower in c.to_lowercase() {
                 word.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
@@ -157,7 +157,7 @@ fn word_hashes(text: &str) -> Vec<u64> {
         if c.is_ascii_alphabetic() {
             c.to_ascii_lowercase().hash(&mut cur);
             in_word = true;
-        } else if c.is_alphabetic() {
+        } else if crate::chars::is_alphabetic(c) {
             if crate::score::stopwords::is_cjk(c) {
                 if in_word {
                     out.push(std::mem::take(&mut cur).finish());
@@ -490,7 +490,7 @@ mod tests {
     #[test]
     fn lowercase_words_are_those_of_a_char_by_char_split() {
         fn reference(text: &str) -> Vec<String> {
-            text.split(|c: char| !c.is_alphanumeric())
+            text.split(|c: char| !crate::chars::is_alphanumeric(c))
                 .filter(|w| !w.is_empty())
                 .map(|w| w.chars().flat_map(char::to_lowercase).collect())
                 .collect()

@@ -371,7 +371,7 @@ mod tests {
     fn words_are_hashed_as_their_lowercase_text() {
         // The word hashes written out plainly.
         fn reference(text: &str) -> Vec<u64> {
-            text.split(|c: char| !c.is_alphanumeric())
+            text.split(|c: char| !crate::chars::is_alphanumeric(c))
                 .filter(|w| !w.is_empty())
                 .map(|w| {
                     let lower: String = w.chars().flat_map(char::to_lowercase).collect();

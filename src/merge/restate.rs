@@ -76,7 +76,7 @@ pub fn sentences(text: &str, lang: Lang) -> Vec<Vec<u64>> {
             word.push(c.to_ascii_lowercase());
             continue;
         }
-        if !c.is_ascii() && c.is_alphabetic() {
+        if !c.is_ascii() && crate::chars::is_alphabetic(c) {
             word.extend(c.to_lowercase());
             continue;
         }

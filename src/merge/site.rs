@@ -74,7 +74,7 @@ pub fn block_hash(text: &str) -> Option<u64> {
             else {
                 break;
             };
-            if c.is_alphanumeric() {
+            if crate::chars::is_alphanumeric(c) {
                 words += usize::from(!in_word);
                 in_word = true;
                 let mut buf = [0u8; 4];
@@ -295,7 +295,7 @@ mod tests {
             let mut words = 0;
             let mut in_word = false;
             for c in text.chars() {
-                if c.is_alphanumeric() {
+                if crate::chars::is_alphanumeric(c) {
                     norm.extend(c.to_lowercase());
                     if !in_word {
                         words += 1;

@@ -356,7 +356,7 @@ fn looks_like_chrome_line(page: &Page, feats: &[Features], i: usize) -> bool {
     let f = &feats[i];
     let worded = text
         .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
+        .filter(|w| w.chars().any(crate::chars::is_alphabetic))
         .count();
     f.words <= 3
         || text.contains(" | ")
@@ -370,7 +370,7 @@ fn looks_like_chrome_line(page: &Page, feats: &[Features], i: usize) -> bool {
 fn is_date_line(text: &str) -> bool {
     let worded = text
         .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
+        .filter(|w| w.chars().any(crate::chars::is_alphabetic))
         .count();
     let b = text.as_bytes();
     let year = b.windows(4).enumerate().any(|(i, w)| {
@@ -563,7 +563,11 @@ pub fn analyze(page: &Page, explain: bool) -> Analysis {
                 }
             });
             let (sentence_ends, commas) = count_shape(&b.text);
-            let letters = b.text.chars().filter(|c| c.is_alphabetic()).count() as f32;
+            let letters = b
+                .text
+                .chars()
+                .filter(|&c| crate::chars::is_alphabetic(c))
+                .count() as f32;
             let mut hints = 0u64;
             let mut chrome_role = None;
             for a in page.ancestors(b.node) {

@@ -95,7 +95,7 @@ pub fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
             }
             continue;
         }
-        if c.is_alphanumeric() || c == '’' {
+        if crate::chars::is_alphanumeric(c) || c == '’' {
             let single = is_cjk(c) && !matches!(c as u32, 0xac00..=0xd7af);
             if single {
                 if !buf.is_empty() {
@@ -189,7 +189,7 @@ mod tests {
                 }
             };
             for c in text.chars() {
-                if c.is_alphanumeric() || c == '\'' || c == '’' {
+                if crate::chars::is_alphanumeric(c) || c == '\'' || c == '’' {
                     if is_cjk(c) && !matches!(c as u32, 0xac00..=0xd7af) {
                         if !buf.is_empty() {
                             out.push(std::mem::take(&mut buf));

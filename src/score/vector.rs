@@ -486,7 +486,7 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         for c in text.chars() {
             if c.is_ascii_digit() {
                 digits += 1;
-            } else if c.is_alphabetic() {
+            } else if crate::chars::is_alphabetic(c) {
                 letters += 1;
                 if c.is_uppercase() {
                     upper += 1;

@@ -89,7 +89,7 @@ fn looks_like_title(b: &Block) -> bool {
     let worded = b
         .text
         .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
+        .filter(|w| w.chars().any(crate::chars::is_alphabetic))
         .count();
     let t = b.text.trim_end();
     (3..=30).contains(&words)
@@ -183,7 +183,7 @@ pub fn segment(text: &str) -> Page {
             let worded = b
                 .text
                 .split_whitespace()
-                .filter(|w| w.chars().any(char::is_alphabetic))
+                .filter(|w| w.chars().any(crate::chars::is_alphabetic))
                 .count();
             worded >= 2
                 && b.chars <= 250
