@@ -259,43 +259,61 @@ pub fn labelled_summary(
         .collect()
 }
 
+/// Words that, alone or ending/starting a short label, name a summary.
+const SUMMARY_LABELS: &[&str] = &[
+    "key points",
+    "key takeaways",
+    "takeaways",
+    "key facts",
+    "summary",
+    "ai summary",
+    "article summary",
+    "quick summary",
+    "story summary",
+    "tl;dr",
+    "tldr",
+    "in brief",
+    "at a glance",
+    "the short version",
+    "highlights",
+    "key highlights",
+    "what you need to know",
+    "the big picture",
+];
+
 /// True when a short block's text names a summary ("Key points:", "TL;DR").
 pub fn is_summary_label(text: &str) -> bool {
-    const LABELS: &[&str] = &[
-        "key points",
-        "key takeaways",
-        "takeaways",
-        "key facts",
-        "summary",
-        "ai summary",
-        "article summary",
-        "quick summary",
-        "story summary",
-        "tl;dr",
-        "tldr",
-        "in brief",
-        "at a glance",
-        "the short version",
-        "highlights",
-        "key highlights",
-        "what you need to know",
-        "the big picture",
-    ];
     if text.len() > 60 {
         return false;
     }
-    let t = text
-        .trim()
-        .trim_end_matches([':', '.', '-', '–'])
-        .trim()
-        .to_lowercase();
+    let trimmed = text.trim().trim_end_matches([':', '.', '-', '–']).trim();
+    if !trimmed.is_ascii() {
+        return names_summary(&trimmed.to_lowercase());
+    }
+    // The same test as `names_summary`, without lowercasing into a new string.
+    let t = trimmed.as_bytes();
+    let word_bounded = |l: &str| {
+        let l = l.as_bytes();
+        let n = l.len();
+        (t.len() == n && t.eq_ignore_ascii_case(l))
+            || (t.len() > n
+                && t[t.len() - n..].eq_ignore_ascii_case(l)
+                && matches!(t[t.len() - n - 1], b' ' | b'-'))
+            || (t.len() > n && t[..n].eq_ignore_ascii_case(l) && t[n] == b' ')
+    };
+    trimmed.split_whitespace().count() <= 6 && SUMMARY_LABELS.iter().any(|l| word_bounded(l))
+}
+
+/// Whether trimmed, lowercase `t` is a label of [`SUMMARY_LABELS`], or
+/// starts or ends with one as a word, in at most six words.
+fn names_summary(t: &str) -> bool {
     let word_bounded = |l: &str| {
         t == l
             || t.strip_suffix(l)
                 .is_some_and(|head| head.ends_with([' ', '-']))
             || t.strip_prefix(l).is_some_and(|tail| tail.starts_with(' '))
     };
-    t.split_whitespace().count() <= 6 && LABELS.iter().any(|l| word_bounded(l))
+    t.split_whitespace().count() <= 6 && SUMMARY_LABELS.iter().any(|l| word_bounded(l))
 }
 
 /// A leading run of paragraphs that restates the rest: for each paragraph
@@ -388,6 +406,28 @@ mod tests {
             "Related",
         ] {
             assert!(!is_summary_label(l), "{l}");
+        }
+        // ASCII labels take a shortcut; it answers as the general test does.
+        for label in SUMMARY_LABELS {
+            for text in [
+                label.to_string(),
+                label.to_uppercase(),
+                format!("Our {label}:"),
+                format!("AI-{label}"),
+                format!("{label} for busy readers."),
+                format!("{label}s"),
+                format!("x{label}"),
+                format!("{label}, then"),
+                format!("one two three four five six {label}"),
+                format!("  {label} –  "),
+            ] {
+                let trimmed = text.trim().trim_end_matches([':', '.', '-', '–']).trim();
+                assert_eq!(
+                    is_summary_label(&text),
+                    names_summary(&trimmed.to_lowercase()),
+                    "{text:?}"
+                );
+            }
         }
     }
 

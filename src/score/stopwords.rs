@@ -215,10 +215,31 @@ mod tests {
             "漢字かなabc한국어 mixed中文text",
             "a''b ''c d'' e'’f",
             "",
+            "abc",
+            "abc'",
+            "Abc def,ghi.JKL mno'pq rsé tuv’ wx1y2 3z",
         ] {
             let mut got = Vec::new();
             for_each_token(text, &mut String::new(), |w| got.push(w.to_string()));
             assert_eq!(got, reference(text), "{text}");
+        }
+        // Random strings over an alphabet that mixes the cases above.
+        const ALPHABET: &[char] = &[
+            'a', 'b', 'Z', '1', ' ', ',', '\'', '’', '-', 'é', 'É', 'İ', '漢', 'か', '한', '\n',
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..(state % 24) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(ALPHABET[(state >> 32) as usize % ALPHABET.len()]);
+            }
+            state = state.wrapping_add(0x9e37_79b9);
+            let mut got = Vec::new();
+            for_each_token(&text, &mut String::new(), |w| got.push(w.to_string()));
+            assert_eq!(got, reference(&text), "{text:?}");
         }
     }
 
