@@ -106,7 +106,7 @@ pub fn decode<'a>(
 ) -> Decoded<'a> {
     let encoding = choose_encoding(bytes, declared, is_html);
     let (mut text, had_errors) = encoding.decode_with_bom_removal(bytes);
-    if text.contains('\0') {
+    if memchr::memchr(0, text.as_bytes()).is_some() {
         text.to_mut().retain(|c| c != '\0');
     }
     Decoded {
