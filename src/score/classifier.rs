@@ -5,6 +5,11 @@
 //! [`super::vector::vectors`]; the second, when the model has one, reads the
 //! same vector plus [`super::vector::context_vectors`] — what the first stage
 //! thinks of the block's neighbours, siblings and page.
+//!
+//! Walking the trees is a tenth of a page's cleaning time. On CPUs with
+//! AVX-512 the walk looks up sixteen blocks' nodes per instruction (see
+//! `wide`); elsewhere it walks eight blocks in lockstep. Both add the same
+//! leaves in the same order, so scores are identical bit for bit.
 
 use super::model;
 use super::vector::{self, N_CONTEXT, N_FEATURES};
@@ -61,6 +66,9 @@ pub struct LockstepForest {
     trees: Vec<(u32, u32, u32)>,
     /// Nodes from this index on are leaves.
     first_leaf: u32,
+    /// The trees again, for the AVX-512 walk, when the CPU has AVX-512.
+    #[cfg(target_arch = "x86_64")]
+    wide: Option<wide::Trees>,
 }
 
 /// A node of a [`LockstepForest`]: a vector goes to `child[0]` when
@@ -129,16 +137,47 @@ impl LockstepForest {
                 (root, deepest, shallowest)
             })
             .collect();
-        LockstepForest {
+        #[allow(unused_mut)]
+        let mut forest = LockstepForest {
             nodes,
             trees,
             first_leaf: internal as u32,
+            #[cfg(target_arch = "x86_64")]
+            wide: None,
+        };
+        #[cfg(target_arch = "x86_64")]
+        if wide::available() {
+            forest.wide = wide::Trees::new(&forest);
         }
+        forest
     }
 
-    /// Adds the trees' leaves for every vector in `vs` to `sums`: tree by
-    /// tree (its nodes stay in cache), [`LANES`] vectors at a time.
+    /// The same forest, always walked without SIMD.
+    pub fn scalar(mut self) -> LockstepForest {
+        #[cfg(target_arch = "x86_64")]
+        {
+            self.wide = None;
+        }
+        self
+    }
+
+    /// Adds the trees' leaves for every vector in `vs` to `sums`: with
+    /// AVX-512 when the CPU has it, else tree by tree (its nodes stay in
+    /// cache), [`LANES`] vectors at a time.
     pub fn add_log_odds(&self, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(trees) = &self.wide {
+            let group = wide::GROUP * wide::WIDTH;
+            for (lanes, lane_sums) in vs.chunks(group).zip(sums.chunks_mut(group)) {
+                // SAFETY: `wide` is only set when the CPU has AVX-512F.
+                unsafe { wide::add_log_odds(trees, lanes, lane_sums) };
+            }
+            return;
+        }
+        self.add_log_odds_scalar(vs, sums);
+    }
+
+    fn add_log_odds_scalar(&self, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
         let nodes = &self.nodes[..];
         let full = vs.len() / LANES * LANES;
         for &(root, depth, shallowest) in &self.trees {
@@ -171,6 +210,245 @@ impl LockstepForest {
                     a = node.child[1 - usize::from(x <= node.split)];
                 }
                 *s += nodes[a as usize].split;
+            }
+        }
+    }
+}
+
+/// The forest walked with AVX-512, sixteen vectors at a time.
+///
+/// A tree of at most 32 internal nodes and 32 leaves fits in registers:
+/// its splits, features, children and leaf values are two 512-bit registers
+/// each, and one permute instruction looks up sixteen nodes at once. Only
+/// the feature values need a gather, from the sixteen vectors laid side by
+/// side. Same walks, same sums (leaves added in tree order), bit for bit.
+#[cfg(target_arch = "x86_64")]
+mod wide {
+    use super::{LockstepForest, N_FEATURES};
+    use std::arch::x86_64::*;
+
+    /// Vectors per register.
+    pub const WIDTH: usize = 16;
+    /// Registers of vectors walked together.
+    pub const GROUP: usize = 4;
+    /// Local node numbers below this are internal nodes; `LEAF + k` is leaf `k`.
+    const LEAF: i32 = 32;
+
+    /// One tree, numbered locally: internal nodes `0..32`, leaves `32..64`.
+    #[derive(Debug, Clone)]
+    #[repr(C, align(64))]
+    struct Tree {
+        splits: [f32; 32],
+        features: [i32; 32],
+        left: [i32; 32],
+        right: [i32; 32],
+        leaves: [f32; 32],
+        root: i32,
+    }
+
+    /// The trees of a [`LockstepForest`] in the layout above.
+    #[derive(Debug)]
+    pub struct Trees(Vec<Tree>);
+
+    impl Trees {
+        /// Lays out `forest`, or `None` when a tree is too large (or a
+        /// feature out of range) for this walk.
+        pub fn new(forest: &LockstepForest) -> Option<Trees> {
+            let nodes = &forest.nodes;
+            let first_leaf = forest.first_leaf;
+            let mut trees = Vec::with_capacity(forest.trees.len());
+            for &(root, _, _) in &forest.trees {
+                let mut tree = Tree {
+                    splits: [0.0; 32],
+                    features: [0; 32],
+                    left: [0; 32],
+                    right: [0; 32],
+                    leaves: [0.0; 32],
+                    root: 0,
+                };
+                // Number the tree's nodes: internal ones and leaves apart.
+                let (mut internal, mut leaves) = (0i32, 0i32);
+                let mut local = |n: u32, internal: &mut i32, leaves: &mut i32| -> Option<i32> {
+                    if n >= first_leaf {
+                        let k = *leaves;
+                        *leaves += 1;
+                        (k < 32).then(|| {
+                            tree.leaves[k as usize] = nodes[n as usize].split;
+                            LEAF + k
+                        })
+                    } else {
+                        let k = *internal;
+                        *internal += 1;
+                        (k < 32).then_some(k)
+                    }
+                };
+                tree.root = local(root, &mut internal, &mut leaves)?;
+                let mut stack = vec![(root, tree.root)];
+                while let Some((n, k)) = stack.pop() {
+                    if k >= LEAF {
+                        continue;
+                    }
+                    let node = nodes[n as usize];
+                    if node.feature as usize >= N_FEATURES {
+                        return None;
+                    }
+                    let l = local(node.child[0], &mut internal, &mut leaves)?;
+                    let r = local(node.child[1], &mut internal, &mut leaves)?;
+                    let k = k as usize;
+                    tree.splits[k] = node.split;
+                    tree.features[k] = node.feature as i32;
+                    tree.left[k] = l;
+                    tree.right[k] = r;
+                    stack.push((node.child[0], l));
+                    stack.push((node.child[1], r));
+                }
+                trees.push(tree);
+            }
+            Some(Trees(trees))
+        }
+    }
+
+    /// Whether this CPU can run [`add_log_odds`].
+    pub fn available() -> bool {
+        is_x86_feature_detected!("avx512f")
+    }
+
+    /// Adds the trees' leaves for each of `vs` (at most [`GROUP`] ×
+    /// [`WIDTH`]) to `sums`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F ([`available`]).
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn add_log_odds(trees: &Trees, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
+        let used = vs.len().min(sums.len()).min(GROUP * WIDTH);
+        if used == 0 {
+            return;
+        }
+        let chunks = used.div_ceil(WIDTH);
+        // Each chunk's vectors side by side: feature f of lane l at
+        // [f * 16 + l]; lanes past `used` repeat the first vector.
+        let mut side_by_side = vec![0f32; chunks * N_FEATURES * WIDTH];
+        for (c, block) in side_by_side
+            .chunks_exact_mut(N_FEATURES * WIDTH)
+            .enumerate()
+        {
+            for l in 0..WIDTH {
+                let v = vs[if c * WIDTH + l < used {
+                    c * WIDTH + l
+                } else {
+                    0
+                }];
+                for (f, &x) in v.iter().enumerate() {
+                    block[f * WIDTH + l] = x;
+                }
+            }
+        }
+        let mut out = [0f32; GROUP * WIDTH];
+        out[..used].copy_from_slice(&sums[..used]);
+        let mut totals = [_mm512_setzero_ps(); GROUP];
+        for (c, total) in totals.iter_mut().enumerate().take(chunks) {
+            // SAFETY: `out` holds GROUP * WIDTH floats.
+            *total = unsafe { _mm512_loadu_ps(out.as_ptr().add(c * WIDTH)) };
+        }
+        // SAFETY: the CPU has AVX-512F (this function's contract), and
+        // `side_by_side` holds `chunks` blocks.
+        unsafe {
+            match chunks {
+                1 => walk::<1>(trees, &side_by_side, &mut totals),
+                2 => walk::<2>(trees, &side_by_side, &mut totals),
+                3 => walk::<3>(trees, &side_by_side, &mut totals),
+                _ => walk::<4>(trees, &side_by_side, &mut totals),
+            }
+        }
+        for (c, total) in totals.iter().enumerate().take(chunks) {
+            // SAFETY: as for the load.
+            unsafe { _mm512_storeu_ps(out.as_mut_ptr().add(c * WIDTH), *total) };
+        }
+        sums[..used].copy_from_slice(&out[..used]);
+    }
+
+    /// Walks every tree for `G` chunks of [`WIDTH`] vectors laid side by
+    /// side, adding the leaves to `totals[..G]`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F, and `side_by_side` must hold `G`
+    /// blocks of `N_FEATURES * WIDTH` floats.
+    #[target_feature(enable = "avx512f")]
+    unsafe fn walk<const G: usize>(
+        trees: &Trees,
+        side_by_side: &[f32],
+        totals: &mut [__m512; GROUP],
+    ) {
+        assert!(side_by_side.len() >= G * N_FEATURES * WIDTH);
+        let lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        let leaf = _mm512_set1_epi32(LEAF);
+        for tree in &trees.0 {
+            // SAFETY: `Tree` is 64-byte aligned and each table is 32 lanes.
+            let (splits, features, left, right, leaves) = unsafe {
+                (
+                    [
+                        _mm512_load_ps(tree.splits.as_ptr()),
+                        _mm512_load_ps(tree.splits.as_ptr().add(16)),
+                    ],
+                    [
+                        _mm512_load_si512(tree.features.as_ptr().cast()),
+                        _mm512_load_si512(tree.features.as_ptr().add(16).cast()),
+                    ],
+                    [
+                        _mm512_load_si512(tree.left.as_ptr().cast()),
+                        _mm512_load_si512(tree.left.as_ptr().add(16).cast()),
+                    ],
+                    [
+                        _mm512_load_si512(tree.right.as_ptr().cast()),
+                        _mm512_load_si512(tree.right.as_ptr().add(16).cast()),
+                    ],
+                    [
+                        _mm512_load_ps(tree.leaves.as_ptr()),
+                        _mm512_load_ps(tree.leaves.as_ptr().add(16)),
+                    ],
+                )
+            };
+            let root = _mm512_set1_epi32(tree.root);
+            let mut at = [root; G];
+            let mut walking: [__mmask16; G] = [0; G];
+            for w in walking.iter_mut() {
+                *w = _mm512_cmplt_epi32_mask(root, leaf);
+            }
+            // The chunks walk the tree side by side: their steps do not
+            // depend on each other, so their latencies overlap.
+            while walking.iter().any(|&w| w != 0) {
+                for c in 0..G {
+                    let feature = _mm512_permutex2var_epi32(features[0], at[c], features[1]);
+                    let split = _mm512_permutex2var_ps(splits[0], at[c], splits[1]);
+                    let cell = _mm512_add_epi32(_mm512_slli_epi32::<4>(feature), lanes);
+                    // SAFETY: walking lanes are on internal nodes, whose
+                    // features `Trees::new` checked are below N_FEATURES,
+                    // so every cell read lies in chunk c's block.
+                    let x = unsafe {
+                        _mm512_mask_i32gather_ps::<4>(
+                            _mm512_setzero_ps(),
+                            walking[c],
+                            cell,
+                            side_by_side.as_ptr().add(c * N_FEATURES * WIDTH),
+                        )
+                    };
+                    // Right when not `x <= split` (NaN goes right).
+                    let go_right = _mm512_cmp_ps_mask::<_CMP_NLE_UQ>(x, split);
+                    let next = _mm512_mask_blend_epi32(
+                        go_right,
+                        _mm512_permutex2var_epi32(left[0], at[c], left[1]),
+                        _mm512_permutex2var_epi32(right[0], at[c], right[1]),
+                    );
+                    at[c] = _mm512_mask_blend_epi32(walking[c], at[c], next);
+                    walking[c] &= _mm512_cmplt_epi32_mask(at[c], leaf);
+                }
+            }
+            // Every lane is on a leaf: `at - 32` has the same low five bits.
+            for c in 0..G {
+                totals[c] = _mm512_add_ps(
+                    totals[c],
+                    _mm512_permutex2var_ps(leaves[0], at[c], leaves[1]),
+                );
             }
         }
     }
@@ -257,7 +535,7 @@ mod tests {
             state
         };
         let splits: Vec<f32> = model::STAGES[0].nodes.iter().map(|n| n.1).collect();
-        let vectors: Vec<[f32; N_FEATURES]> = (0..37)
+        let vectors: Vec<[f32; N_FEATURES]> = (0..150)
             .map(|i| {
                 let mut v = [0f32; N_FEATURES];
                 for x in v.iter_mut() {
@@ -277,11 +555,21 @@ mod tests {
                 v
             })
             .collect();
-        let refs: Vec<&[f32; N_FEATURES]> = vectors.iter().collect();
-        let mut sums = vec![0f32; refs.len()];
-        LockstepForest::new(&model::STAGES[0]).add_log_odds(&refs, &mut sums);
-        for (v, s) in vectors.iter().zip(&sums) {
-            assert_eq!(s.to_bits(), model::STAGES[0].log_odds(v).to_bits());
+        // Whatever this CPU runs (AVX-512 or not), and the portable walk,
+        // on every page size the walks split differently.
+        let forest = LockstepForest::new(&model::STAGES[0]);
+        let portable = LockstepForest::new(&model::STAGES[0]).scalar();
+        for n in [0, 1, 5, 8, 16, 17, 37, 64, 65, 150] {
+            let refs: Vec<&[f32; N_FEATURES]> = vectors.iter().take(n).collect();
+            let mut sums = vec![0f32; refs.len()];
+            forest.add_log_odds(&refs, &mut sums);
+            let mut portable_sums = vec![0f32; refs.len()];
+            portable.add_log_odds(&refs, &mut portable_sums);
+            for ((v, s), p) in refs.iter().zip(&sums).zip(&portable_sums) {
+                let expected = model::STAGES[0].log_odds(&v[..]).to_bits();
+                assert_eq!(s.to_bits(), expected, "{n} vectors");
+                assert_eq!(p.to_bits(), expected, "{n} vectors");
+            }
         }
     }
 }
