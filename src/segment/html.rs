@@ -837,12 +837,12 @@ pub fn segment(html: &str) -> Page {
 /// Parses a document the way a browser with scripting off does, so the
 /// contents of `<noscript>` are markup (crawlers see pages with JavaScript off).
 ///
-/// The bodies of `<script>` and `<style>` elements, and the values of
-/// attributes segmentation does not read, are blanked out first (see
-/// [`without_raw_text`]): on the web they are well over half of a page's
-/// bytes, which the parser would otherwise read character by character.
+/// Script and style bodies, comments and attributes segmentation does not
+/// read are taken out first (see [`without_unread_markup`]): on the web they
+/// are well over half of a page's bytes, which the parser would otherwise
+/// read character by character.
 pub fn parse(html: &str) -> Html {
-    parse_as_is(&without_raw_text(html))
+    parse_as_is(&without_unread_markup(html))
 }
 
 /// Parses a document exactly as given (scripting off), script bodies and all.
@@ -859,18 +859,19 @@ pub fn parse_as_is(html: &str) -> Html {
         .one(html)
 }
 
-/// Returns `html` with the contents of `<script>` and `<style>` elements
-/// removed, and the quoted values of attributes segmentation never reads
-/// (`src`, `srcset`, `data-*`, SVG path data, the `href` of ordinary links,
-/// …; see [`attribute_is_read`]) emptied, and nothing else changed: the
-/// elements and attributes stay, JSON-LD scripts keep their text
-/// (segmentation reads their `@type`), and a script containing `<!--` is
-/// left alone (the parser's escaped-script states could end it elsewhere),
-/// as is everything inside `<svg>` and `<math>` (where `<script>` is
-/// markup). Tags, comments and the raw text of other elements are skipped
-/// the way the HTML tokenizer reads them, so a `<script>` inside a comment,
-/// an attribute or a `<textarea>` is not taken for one.
-pub fn without_raw_text(html: &str) -> std::borrow::Cow<'_, str> {
+/// Returns `html` without what segmentation never reads, so that the parser
+/// does not read it either: the bodies of `<script>` and `<style>`
+/// elements, the text of comments, and quoted attributes nothing reads
+/// (`src`, `srcset`, `data-*`, SVG path data, …; see [`attribute_is_read`];
+/// an ordinary link keeps an empty `href`). The elements, and so the
+/// document's structure, stay: JSON-LD scripts keep their text
+/// (segmentation reads their `@type`), a script containing `<!--` is left
+/// alone (the parser's escaped-script states could end it elsewhere), as is
+/// a `<script>` inside `<svg>` or `<math>` (markup there). Tags, comments
+/// and the raw text of other elements are read the way the HTML tokenizer
+/// reads them, so a `<script>` inside a comment, an attribute or a
+/// `<textarea>` is not taken for one.
+pub fn without_unread_markup(html: &str) -> std::borrow::Cow<'_, str> {
     let b = html.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0; // bytes of `html` already in `out`
@@ -882,18 +883,26 @@ pub fn without_raw_text(html: &str) -> std::borrow::Cow<'_, str> {
         let lt = i + off;
         let rest = &b[lt..];
         if rest.starts_with(b"<!--") {
-            // A comment runs to the next `-->` (or `<!-->`, `<!--->`).
+            // A comment: its text goes (segmentation reads no comments),
+            // its end stays.
             let body = lt + 4;
-            i = if b.get(body) == Some(&b'>') {
-                body + 1
+            let (body_end, after) = if b.get(body) == Some(&b'>') {
+                (body, body + 1)
             } else if b[body..].starts_with(b"->") {
-                body + 2
+                (body, body + 2)
             } else {
-                match memchr::memmem::find(&b[body..], b"-->") {
-                    Some(k) => body + k + 3,
-                    None => return finish(html, out, copied),
+                match comment_end(&b[body..]) {
+                    Some((k, len)) => (body + k, body + k + len),
+                    // Unterminated: the comment runs to the end.
+                    None => (b.len(), b.len()),
                 }
             };
+            if body_end > body {
+                let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+                o.push_str(&html[copied..body]);
+                copied = body_end;
+            }
+            i = after;
             continue;
         }
         if foreign > 0 && rest.len() > 2 && rest[1] == b'/' {
@@ -1008,7 +1017,12 @@ pub fn without_raw_text(html: &str) -> std::borrow::Cow<'_, str> {
             i = tag_end;
             continue;
         };
-        let Some(close) = find_end_tag(b, tag_end, raw_end) else {
+        let end = if raw_end == b"</script" {
+            script_end(b, tag_end)
+        } else {
+            find_end_tag(b, tag_end, raw_end)
+        };
+        let Some(close) = end else {
             return finish(html, out, copied);
         };
         let blank = raw_end == b"</style"
@@ -1026,7 +1040,7 @@ pub fn without_raw_text(html: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Whether segmentation, or the parser's tree building, reads attribute
-/// `attr` on element `tag`. [`without_raw_text`] drops the others when
+/// `attr` on element `tag`. [`without_unread_markup`] drops the others when
 /// their value is quoted (an `href` keeps its name: links count by having
 /// one). Keep in step with `read_attrs` and every other attribute read in
 /// this module.
@@ -1126,6 +1140,22 @@ fn finish(html: &str, out: Option<String>, copied: usize) -> std::borrow::Cow<'_
             std::borrow::Cow::Owned(o)
         }
     }
+}
+
+/// Where the text of a comment (after its `<!--`) ends, as the HTML
+/// tokenizer reads it: the offset of the first `-->` or `--!>`, and that
+/// terminator's length.
+fn comment_end(text: &[u8]) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(k) = memchr::memmem::find(&text[from..], b"--") {
+        let at = from + k;
+        match text.get(at + 2) {
+            Some(b'>') => return Some((at, 3)),
+            Some(b'!') if text.get(at + 3) == Some(&b'>') => return Some((at, 4)),
+            _ => from = at + 1,
+        }
+    }
+    None
 }
 
 /// Where a start tag whose attributes begin at `from` ends: the index just
@@ -1247,6 +1277,61 @@ fn scan_start_tag(
         i += 1;
     }
     None
+}
+
+/// The index of the `</script` that ends a script whose text starts at
+/// `from`, as the HTML tokenizer reads it: in a script, `<!--` opens an
+/// escaped part (ended by `-->`) in which `<script>` … `</script>` does not
+/// end the script. `None` when the script runs to the end of the document.
+fn script_end(b: &[u8], from: usize) -> Option<usize> {
+    let ends_name = |c: Option<&u8>| {
+        matches!(
+            c,
+            Some(b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>')
+        )
+    };
+    let script_at = |i: usize| {
+        b.get(i..i + 6)
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"script"))
+            && ends_name(b.get(i + 6))
+    };
+    let mut i = from;
+    loop {
+        let lt = i + memchr::memchr(b'<', &b[i..])?;
+        if b.get(lt + 1) == Some(&b'/') && script_at(lt + 2) {
+            return Some(lt);
+        }
+        if !b[lt..].starts_with(b"<!--") {
+            i = lt + 1;
+            continue;
+        }
+        // Escaped (and, after `<script`, double-escaped) until `-->`.
+        let (mut j, mut dashes, mut double) = (lt + 4, 2usize, false);
+        loop {
+            match *b.get(j)? {
+                b'-' => {
+                    dashes += 1;
+                    j += 1;
+                    continue;
+                }
+                b'>' if dashes >= 2 => break,
+                b'<' if b.get(j + 1) == Some(&b'/') && script_at(j + 2) => {
+                    if !double {
+                        return Some(j);
+                    }
+                    double = false;
+                    j += 9;
+                }
+                b'<' if !double && script_at(j + 1) => {
+                    double = true;
+                    j += 8;
+                }
+                _ => j += 1,
+            }
+            dashes = 0;
+        }
+        i = j + 1;
+    }
 }
 
 /// The index of the end tag `end` (`</script`, matched without regard to
@@ -1436,7 +1521,7 @@ mod tests {
 
     #[test]
     fn unread_attributes_are_dropped_before_parsing() {
-        let blanked = |html: &str| without_raw_text(html).into_owned();
+        let blanked = |html: &str| without_unread_markup(html).into_owned();
         // Unread attributes go; read ones stay; a link keeps an empty `href`
         // and a `<link>` its whole `href`.
         assert_eq!(
@@ -1454,11 +1539,23 @@ mod tests {
             blanked(r#"<p hidden title="x" =y>"#),
             r#"<p hidden title="" =y>"#
         );
-        // Unquoted values and attributes inside comments stay.
+        // Unquoted values stay.
         assert_eq!(blanked("<p title=x>"), "<p title=x>");
+        // Comments lose their text up to where the tokenizer ends them.
+        assert_eq!(blanked(r#"<!-- <p title="x"> --><p>"#), "<!----><p>");
+        assert_eq!(blanked("<!-- a --!><p>b</p> -->"), "<!----!><p>b</p> -->");
+        assert_eq!(blanked("<!-- a ---><p>"), "<!----><p>");
+        assert_eq!(blanked("<!--><p>x</p>"), "<!--><p>x</p>");
+        assert_eq!(blanked("<p>x</p><!-- open"), "<p>x</p><!--");
+        // A script ends where the tokenizer ends it, escaped parts and all.
+        let escaped = r#"<script><!--<script></script>--></script><p title="x">"#;
         assert_eq!(
-            blanked(r#"<!-- <p title="x"> -->"#),
-            r#"<!-- <p title="x"> -->"#
+            script_end(escaped.as_bytes(), 8),
+            Some(escaped.find("</script>-->").unwrap() + 12)
+        );
+        assert_eq!(
+            blanked(escaped),
+            r#"<script><!--<script></script>--></script><p >"#
         );
     }
 }
