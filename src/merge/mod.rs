@@ -363,9 +363,11 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
     // The label may itself be judged junk (a styled caption); what matters
     // is that content follows right after it.
     let label = (0..page.blocks.len()).find(|&i| {
+        // `para_blocks` is in page order: the first paragraph after block i.
+        let next = para_blocks.partition_point(|&b| b <= i);
         page.blocks[i].chars < 60
+            && para_blocks.get(next).is_some_and(|&b| b <= i + 3)
             && restate::is_summary_label(&page.blocks[i].text)
-            && para_blocks.iter().any(|&b| b > i && b <= i + 3)
     });
     if let Some(l) = label {
         let next_heading = (l + 1..page.blocks.len())
