@@ -865,9 +865,10 @@ pub fn parse_as_is(html: &str) -> Html {
 /// (`src`, `srcset`, `data-*`, SVG path data, …; see [`attribute_is_read`];
 /// an ordinary link keeps an empty `href`). The elements, and so the
 /// document's structure, stay: JSON-LD scripts keep their text
-/// (segmentation reads their `@type`), a script containing `<!--` is left
-/// alone (the parser's escaped-script states could end it elsewhere), as is
-/// a `<script>` inside `<svg>` or `<math>` (markup there). Tags, comments
+/// (segmentation reads their `@type`), so do scripts containing `<!--`
+/// (their escaped parts are the tokenizer's most intricate states; the
+/// scan follows them to find the script's end, but leaves the text), and a
+/// `<script>` inside `<svg>` or `<math>` is markup there. Tags, comments
 /// and the raw text of other elements are read the way the HTML tokenizer
 /// reads them, so a `<script>` inside a comment, an attribute or a
 /// `<textarea>` is not taken for one.
@@ -898,9 +899,7 @@ pub fn without_unread_markup(html: &str) -> std::borrow::Cow<'_, str> {
                 }
             };
             if body_end > body {
-                let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-                o.push_str(&html[copied..body]);
-                copied = body_end;
+                cut(&mut out, html, &mut copied, body..body_end);
             }
             i = after;
             continue;
@@ -971,12 +970,8 @@ pub fn without_unread_markup(html: &str) -> std::borrow::Cow<'_, str> {
         let Some((tag_end, self_closing)) = tag_attrs else {
             return finish(html, out, copied);
         };
-        if !unread.is_empty() {
-            let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-            for (start, end) in unread.drain(..) {
-                o.push_str(&html[copied..start]);
-                copied = end;
-            }
+        for (start, end) in unread.drain(..) {
+            cut(&mut out, html, &mut copied, start..end);
         }
         if (name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math"))
             && !self_closing
@@ -1030,9 +1025,7 @@ pub fn without_unread_markup(html: &str) -> std::borrow::Cow<'_, str> {
                 && memchr::memmem::find(&b[tag_end..close], b"<!--").is_none()
                 && !contains_ignore_case(&b[lt..tag_end], b"ld+json"));
         if blank && close > tag_end {
-            let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-            o.push_str(&html[copied..tag_end]);
-            copied = close;
+            cut(&mut out, html, &mut copied, tag_end..close);
         }
         i = close;
     }
@@ -1130,6 +1123,14 @@ fn is_breakout(name: &[u8]) -> bool {
         b"var",
     ];
     BREAKOUT.iter().any(|t| name.eq_ignore_ascii_case(t))
+}
+
+/// Leaves `html[range]` out of `out` (the text kept so far, up to
+/// `copied`), starting `out` on the first cut.
+fn cut(out: &mut Option<String>, html: &str, copied: &mut usize, range: std::ops::Range<usize>) {
+    let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+    o.push_str(&html[*copied..range.start]);
+    *copied = range.end;
 }
 
 fn finish(html: &str, out: Option<String>, copied: usize) -> std::borrow::Cow<'_, str> {
