@@ -46,26 +46,26 @@ fn common_class(c: char) -> Option<Class> {
 /// Exactly [`char::is_alphabetic`], faster on common scripts.
 #[inline]
 pub fn is_alphabetic(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphabetic();
-    }
-    match common_class(c) {
-        Some(Class::Letter) => true,
-        Some(Class::Other) => false,
-        None => c.is_alphabetic(),
-    }
+    answer(c, char::is_ascii_alphabetic, char::is_alphabetic)
 }
 
 /// Exactly [`char::is_alphanumeric`], faster on common scripts.
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
+    answer(c, char::is_ascii_alphanumeric, char::is_alphanumeric)
+}
+
+/// `ascii(c)` for ASCII, the common ranges' class, else `other(c)` (the
+/// standard library's table search).
+#[inline]
+fn answer(c: char, ascii: fn(&char) -> bool, other: fn(char) -> bool) -> bool {
     if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
+        return ascii(&c);
     }
     match common_class(c) {
         Some(Class::Letter) => true,
         Some(Class::Other) => false,
-        None => c.is_alphanumeric(),
+        None => other(c),
     }
 }
 
