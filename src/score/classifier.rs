@@ -268,21 +268,21 @@ mod wide {
                 };
                 // Number the tree's nodes: internal ones and leaves apart.
                 let (mut internal, mut leaves) = (0i32, 0i32);
-                let mut local = |n: u32, internal: &mut i32, leaves: &mut i32| -> Option<i32> {
+                let mut local = |n: u32| -> Option<i32> {
                     if n >= first_leaf {
-                        let k = *leaves;
-                        *leaves += 1;
+                        let k = leaves;
+                        leaves += 1;
                         (k < 32).then(|| {
                             tree.leaves[k as usize] = nodes[n as usize].split;
                             LEAF + k
                         })
                     } else {
-                        let k = *internal;
-                        *internal += 1;
+                        let k = internal;
+                        internal += 1;
                         (k < 32).then_some(k)
                     }
                 };
-                tree.root = local(root, &mut internal, &mut leaves)?;
+                tree.root = local(root)?;
                 let mut stack = vec![(root, tree.root)];
                 while let Some((n, k)) = stack.pop() {
                     if k >= LEAF {
@@ -292,8 +292,8 @@ mod wide {
                     if node.feature as usize >= N_FEATURES {
                         return None;
                     }
-                    let l = local(node.child[0], &mut internal, &mut leaves)?;
-                    let r = local(node.child[1], &mut internal, &mut leaves)?;
+                    let l = local(node.child[0])?;
+                    let r = local(node.child[1])?;
                     let k = k as usize;
                     tree.splits[k] = node.split;
                     tree.features[k] = node.feature as i32;
