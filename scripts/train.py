@@ -84,6 +84,30 @@ def predict(model, p):
     return np.where(p["X"][:, rc] > PREFILTER, pr, 0.0)
 
 
+# Blocks at or below this probability are never kept. Mirrored in
+# src/score/select.rs as MIN_PROBABILITY.
+MIN_PROBABILITY = 0.2
+
+
+def select(p, pr):
+    """The page-level decision of src/score/select.rs: keep the prefix of the
+    blocks sorted by probability that maximises the expected word F1."""
+    n = len(pr)
+    if n == 0:
+        return np.zeros(0, bool)
+    pr = np.where(np.array(p["title"], bool), 0.0, pr).astype(np.float32).astype(np.float64)
+    w = np.rint(np.exp(p["X"][:, FEATURE_NAMES.index("log_words")].astype(np.float64)) - 1.0)
+    w = np.maximum(w, 0.0)
+    truth = (w * pr).sum()
+    order = np.argsort(-pr, kind="stable")
+    hits = np.cumsum(w[order] * pr[order])
+    kept = np.cumsum(w[order])
+    k = int(np.argmax(2 * hits / (kept + truth + 1e-9)))
+    keep = np.zeros(n, bool)
+    keep[order[:k + 1]] = True
+    return keep & (pr > MIN_PROBABILITY)
+
+
 def page_text(p, keep):
     return "\n\n".join(t for t, k, ti in zip(p["texts"], keep, p["title"]) if k and not ti)
 
@@ -203,7 +227,6 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data", nargs="+", help="FEATURES.jsonl:DATASET_DIR")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--write", action="store_true", help="write src/score/model.rs")
     ap.add_argument("--no-cv", action="store_true", help="skip cross-validation")
     ap.add_argument("--oof", metavar="FILE", help="write held-out probabilities per page (JSON)")
@@ -237,6 +260,8 @@ def main():
     for th in (0.4, 0.45, 0.5, 0.6) if args.folds else ():
         res = evaluate(pages, [pr > th for pr in probs])
         print(f"stage1@{th:.2f}", fmt(res))
+    if args.folds:
+        print("stage1 sel", fmt(evaluate(pages, [select(p, pr) for p, pr in zip(pages, probs)])))
     if args.stages == 2 and args.folds:
         probs2 = [None] * len(pages)
         for k in range(args.folds):
@@ -249,13 +274,14 @@ def main():
         for th in (0.4, 0.45, 0.5, 0.55, 0.6):
             res = evaluate(pages, [pr > th for pr in probs2])
             print(f"stage2@{th:.2f}", fmt(res))
+        print("stage2 sel", fmt(evaluate(pages, [select(p, pr) for p, pr in zip(pages, probs2)])))
     if args.write:
         if args.stages == 2:
             m1, train_pr, _ = stage_probs(pages, [])
             m2 = fit([with_context(p, pr) for p, pr in zip(pages, train_pr)])
-            write_rust([m1, m2], args.threshold)
+            write_rust([m1, m2])
         else:
-            write_rust([fit(pages)], args.threshold)
+            write_rust([fit(pages)])
 
 
 FEATURE_NAMES = []
@@ -273,7 +299,7 @@ def f32(x):
     return s if "." in s else s + ".0"
 
 
-def write_rust(models, threshold):
+def write_rust(models):
     path = os.path.join(HERE, "..", "src", "score", "model.rs")
     fh = open(path, "w", encoding="utf-8")
     fh.write("//! The learned block classifier: gradient-boosted tree ensembles.\n//!\n")
@@ -286,7 +312,6 @@ def write_rust(models, threshold):
     fh.write("use super::classifier::Forest;\n\n")
     fh.write(f"/// Number of block features the model expects.\npub const N_FEATURES: usize = {len(FEATURE_NAMES)};\n")
     fh.write(f"/// Number of context columns the second stage expects.\npub const N_CONTEXT: usize = {len(CONTEXT_NAMES)};\n")
-    fh.write(f"/// Probability above which a block is content.\npub const THRESHOLD: f32 = {f32(threshold)};\n")
     fh.write(f"/// Blocks whose rule score is at or below this are junk without asking the model.\n"
              f"pub const PREFILTER_SCORE: f32 = {f32(PREFILTER)};\n\n")
     total = 0

@@ -17,6 +17,7 @@ pub mod classifier;
 pub mod hints;
 pub mod model;
 pub mod phrases;
+pub mod select;
 pub mod stopwords;
 pub mod vector;
 
@@ -489,6 +490,20 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     let vectors = vector::vectors(page, &an);
     let rule_scores: Vec<f32> = an.judged.iter().map(|j| j.score).collect();
     let decided = classifier::classify(page, &vectors, &rule_scores);
+    let probs: Vec<f32> = page
+        .blocks
+        .iter()
+        .zip(&decided)
+        .map(|(b, &log_odds)| {
+            if b.is_title {
+                0.0
+            } else {
+                classifier::probability(log_odds)
+            }
+        })
+        .collect();
+    let words: Vec<u32> = an.feats.iter().map(|f| f.words).collect();
+    let keep = select::keep_for_expected_f1(&probs, &words);
     // Pages unlike anything the classifier was trained on (a lone paragraph,
     // a tiny fragment) can leave it keeping nothing of what the rules keep:
     // then the rules decide.
@@ -499,7 +514,7 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
             .sum()
     };
     let by_rules = content_chars(&|i| an.judged[i].verdict == Verdict::Content);
-    let by_model = content_chars(&|i| classifier::probability(decided[i]) > model::THRESHOLD);
+    let by_model = content_chars(&|i| keep[i]);
     if by_model == 0 && by_rules > 0 {
         if explain {
             for j in &mut an.judged {
@@ -509,10 +524,19 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
         }
         return an.judged;
     }
-    for ((b, j), &log_odds) in page.blocks.iter().zip(an.judged.iter_mut()).zip(&decided) {
-        let p = classifier::probability(log_odds);
+    let cutoff = (0..keep.len())
+        .filter(|&i| keep[i])
+        .map(|i| probs[i])
+        .fold(1.0f32, f32::min);
+    for (((b, j), &log_odds), &kept) in page
+        .blocks
+        .iter()
+        .zip(an.judged.iter_mut())
+        .zip(&decided)
+        .zip(&keep)
+    {
         let rules_said = j.verdict;
-        j.verdict = if b.is_title || p > model::THRESHOLD {
+        j.verdict = if b.is_title || kept {
             Verdict::Content
         } else {
             Verdict::Junk
@@ -522,7 +546,10 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
             let mut note = if log_odds == classifier::CERTAIN_JUNK {
                 "rules: certainly junk".to_string()
             } else {
-                format!("classifier p={p:.2}")
+                format!(
+                    "classifier p={:.2}, page keeps p>={cutoff:.2}",
+                    classifier::probability(log_odds)
+                )
             };
             if rules_said != j.verdict && !b.is_title {
                 note.push_str(&format!(" (rules alone: {})", rules_said.name()));

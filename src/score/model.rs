@@ -13,8 +13,6 @@ use super::classifier::Forest;
 pub const N_FEATURES: usize = 146;
 /// Number of context columns the second stage expects.
 pub const N_CONTEXT: usize = 10;
-/// Probability above which a block is content.
-pub const THRESHOLD: f32 = 0.45;
 /// Blocks whose rule score is at or below this are junk without asking the model.
 pub const PREFILTER_SCORE: f32 = -6.0;
 
