@@ -138,7 +138,7 @@ def fmt(res):
 # Blocks the rules score at or below this are junk without asking the model
 # (menus, footers, link lists: half the blocks of a page); the model is
 # trained on the rest. Mirrored in src/score/model.rs as PREFILTER_SCORE.
-PREFILTER = -6.0
+PREFILTER = -9.0
 
 PARAMS = dict(objective="binary", learning_rate=0.05, num_leaves=31, max_depth=-1,
               min_data_in_leaf=40, feature_fraction=0.8, bagging_fraction=0.8,
@@ -232,6 +232,7 @@ def main():
     ap.add_argument("--oof", metavar="FILE", help="write held-out probabilities per page (JSON)")
     ap.add_argument("--params", default="{}", help="JSON overrides of the LightGBM parameters")
     ap.add_argument("--rounds", type=int, default=ROUNDS, help="boosting rounds")
+    ap.add_argument("--fold-seed", type=int, default=11, help="seed of the page split into folds")
     ap.add_argument("--stages", type=int, default=1, choices=(1, 2),
                     help="2: a second model reads the first one's verdicts on the neighbours")
     args = ap.parse_args()
@@ -245,7 +246,7 @@ def main():
     order = list(range(len(pages)))
     if args.no_cv:
         args.folds = 0
-    random.Random(11).shuffle(order)
+    random.Random(args.fold_seed).shuffle(order)
     probs = [None] * len(pages)
     for k in range(args.folds):
         test = [i for j, i in enumerate(order) if j % args.folds == k]

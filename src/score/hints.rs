@@ -54,6 +54,11 @@ pub enum Hint {
     /// only (a summary that restates the body is merged away), not by the
     /// classifier: it is not in [`Hint::ALL`].
     Summary,
+    /// Customer reviews and ratings (and the widgets that carry them). On a
+    /// product page they are not the product's content; on a review site
+    /// they are. Not in [`Hint::ALL`]: the classifier reads it in columns
+    /// of its own, next to what the page says it is.
+    Review,
 }
 
 impl Hint {
@@ -83,6 +88,7 @@ impl Hint {
             Hint::Description => "description",
             Hint::Message => "message",
             Hint::Summary => "summary",
+            Hint::Review => "review",
             Hint::ArticleBody => "article-body",
             Hint::Hidden => "hidden",
         }
@@ -143,6 +149,9 @@ const KEYWORDS: &[(&str, Hint, bool)] = &[
     ("menu", Hint::Nav, false),
     ("breadcrumb", Hint::Nav, false),
     ("pagination", Hint::Nav, false),
+    ("sort", Hint::Nav, true),
+    ("sortby", Hint::Nav, false),
+    ("sorting", Hint::Nav, true),
     ("pager", Hint::Nav, true),
     ("skip", Hint::Nav, true),
     ("skiplink", Hint::Nav, false),
@@ -184,6 +193,8 @@ const KEYWORDS: &[(&str, Hint, bool)] = &[
     ("more-stories", Hint::Related, false),
     ("suggest", Hint::Related, false),
     ("upsell", Hint::Related, false),
+    ("recently", Hint::Related, true),
+    ("recs", Hint::Related, true),
     ("cross-sell", Hint::Related, false),
     // newsletter
     ("newsletter", Hint::Newsletter, false),
@@ -242,6 +253,7 @@ const KEYWORDS: &[(&str, Hint, bool)] = &[
     ("search", Hint::Widget, false),
     ("cart", Hint::Widget, true),
     ("minicart", Hint::Widget, false),
+    ("wishlist", Hint::Widget, false),
     ("toolbar", Hint::Widget, false),
     ("print", Hint::Widget, true),
     ("badge", Hint::Widget, false),
@@ -285,6 +297,19 @@ const KEYWORDS: &[(&str, Hint, bool)] = &[
     ("story-body", Hint::ArticleBody, false),
     ("main-content", Hint::ArticleBody, false),
     // summaries, standfirsts
+    // customer reviews
+    ("review", Hint::Review, true),
+    ("reviews", Hint::Review, true),
+    ("customer-review", Hint::Review, false),
+    ("product-review", Hint::Review, false),
+    ("ratings", Hint::Review, true),
+    ("bazaarvoice", Hint::Review, false),
+    ("bv", Hint::Review, true),
+    ("yotpo", Hint::Review, false),
+    ("okendo", Hint::Review, false),
+    ("judgeme", Hint::Review, false),
+    ("jdgm", Hint::Review, false),
+    ("trustpilot", Hint::Review, false),
     ("summary", Hint::Summary, false),
     ("standfirst", Hint::Summary, false),
     ("stand-first", Hint::Summary, false),
@@ -406,6 +431,22 @@ mod tests {
             assert_eq!(named, name.starts_with("summary"), "{name}");
         }
         assert!(!Hint::ALL.contains(&Hint::Summary));
+    }
+
+    #[test]
+    fn reviews_are_named_as_whole_words_or_by_vendor() {
+        for name in [
+            "product-reviews",
+            "review-list",
+            "bv_main_container",
+            "yotpo-main-widget",
+        ] {
+            assert_ne!(hints_of(name) & Hint::Review.bit(), 0, "{name}");
+        }
+        for name in ["preview", "reviewer-note", "bvx"] {
+            assert_eq!(hints_of(name) & Hint::Review.bit(), 0, "{name}");
+        }
+        assert!(!Hint::ALL.contains(&Hint::Review));
     }
 
     #[test]

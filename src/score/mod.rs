@@ -147,12 +147,42 @@ const STRONG_JUNK: u64 = Hint::Nav.bit()
     | Hint::Modal.bit()
     | Hint::Sidebar.bit();
 
+/// True when the page's metadata (`og:type`, JSON-LD `@type`) calls it an
+/// article, and nothing in it calls it a discussion.
+fn says_article(meta: &crate::segment::PageMeta) -> bool {
+    let short = |t: &str| t.rsplit(['/', ':']).next().unwrap_or(t).to_string();
+    let discussion = meta.ld_types.iter().any(|t| {
+        matches!(
+            short(t).as_str(),
+            "DiscussionForumPosting" | "QAPage" | "Question" | "SocialMediaPosting"
+        )
+    });
+    let article = meta
+        .og_type
+        .as_deref()
+        .is_some_and(|t| t.contains("article"))
+        || meta.ld_types.iter().any(|t| {
+            matches!(
+                short(t).as_str(),
+                "Article" | "NewsArticle" | "BlogPosting" | "Report" | "OpinionNewsArticle"
+            )
+        });
+    article && !discussion
+}
+
 /// Share of the page's prose the main area must hold.
 const WIDEN_SHARE: f32 = 0.7;
 
 /// Finds the main area: returns the chosen root node and a flag per node
 /// saying whether it lies inside the area.
 fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
+    // On a page whose metadata calls it an article, reader comments are
+    // chrome like a sidebar; on a forum they are the content.
+    let chrome_hints = if says_article(&page.meta) {
+        STRONG_JUNK | Hint::Comment.bit()
+    } else {
+        STRONG_JUNK
+    };
     let n = page.nodes.len();
     let mut stats = vec![NodeStats::default(); n];
     for b in &page.blocks {
@@ -203,7 +233,7 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
         if node.hints & Hint::ArticleBody.bit() != 0 {
             score *= 1.25;
         }
-        if node.hints & STRONG_JUNK != 0 {
+        if node.hints & chrome_hints != 0 {
             score *= 0.6;
         }
         match node.role {
@@ -228,7 +258,7 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
         let mut chrome = false;
         for a in page.ancestors(b.node) {
             let node = &page.nodes[a as usize];
-            if node.hints & STRONG_JUNK != 0 || is_chrome(node.role) {
+            if node.hints & chrome_hints != 0 || is_chrome(node.role) {
                 chrome = true;
             }
         }

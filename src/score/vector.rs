@@ -167,6 +167,9 @@ pub const FEATURE_NAMES: &[&str] = &[
     "url_service",
     "url_depth",
     "url_numeric",
+    // customer reviews, on the node and its two nearest ancestors / anywhere above
+    "hn_review",
+    "ha_review",
 ];
 
 /// Number of columns.
@@ -684,6 +687,8 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         for x in kind {
             put(x);
         }
+        put((near & Hint::Review.bit() != 0) as u8 as f32);
+        put((all & Hint::Review.bit() != 0) as u8 as f32);
         debug_assert_eq!(k, N_FEATURES);
         out.push(v);
     }
