@@ -1,7 +1,7 @@
 //! Scoring: a [`Page`] of blocks → a [`Judgement`] (content or junk, with a
 //! score and reasons) for every block.
 //!
-//! Three steps:
+//! Five steps:
 //! 1. **Features** per block: length, link density, stopword density in the
 //!    page's language, sentence shape, boilerplate wording, and the class/id
 //!    and tag hints of the elements around it.
@@ -9,9 +9,14 @@
 //!    tree finds the area that holds the main content (an article body, a
 //!    thread of posts, a list of items), so a sidebar, comment section or
 //!    footer is judged as a whole.
-//! 3. **Decision**: each block's score combines its own features with the
+//! 3. **Rules**: each block's score combines its own features with the
 //!    main-area estimate; short, uncertain blocks then take the verdict of
-//!    their neighbours (as jusText does).
+//!    their neighbours (as jusText does). Plain text is decided here.
+//! 4. **Classifier** (HTML): a tree ensemble ([`classifier`]) reads a
+//!    feature vector per block ([`vector`]), the rules' score among them,
+//!    and gives the probability that the block is main content.
+//! 5. **Page-level cut** ([`select`]): the blocks kept are those that
+//!    maximise the page's expected word-level F1 under those probabilities.
 
 pub mod classifier;
 pub mod hints;
@@ -176,14 +181,24 @@ const WIDEN_SHARE: f32 = 0.7;
 /// Finds the main area: returns the chosen root node and a flag per node
 /// saying whether it lies inside the area.
 fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
-    // On a page whose metadata calls it an article, reader comments are
-    // chrome like a sidebar; on a forum they are the content.
-    let chrome_hints = if says_article(&page.meta) {
-        STRONG_JUNK | Hint::Comment.bit()
-    } else {
-        STRONG_JUNK
-    };
     let n = page.nodes.len();
+    // On a page whose metadata calls it an article, reader comments are not
+    // where the content is (on a forum they are): when any text outside
+    // them could be, they take no part in finding the area. Nodes are
+    // stored parents first, so one pass marks the comment subtrees.
+    let mut in_comments = vec![false; n];
+    if says_article(&page.meta) {
+        for (i, node) in page.nodes.iter().enumerate() {
+            let p = node.parent as usize;
+            in_comments[i] = node.hints & Hint::Comment.bit() != 0 || (p != i && in_comments[p]);
+        }
+        let text_outside = page.blocks.iter().zip(feats).any(|(b, f)| {
+            !b.is_title && f.chars >= 25 && f.link_density <= 0.5 && !in_comments[b.node as usize]
+        });
+        if !text_outside {
+            in_comments.iter_mut().for_each(|x| *x = false);
+        }
+    }
     let mut stats = vec![NodeStats::default(); n];
     for b in &page.blocks {
         for a in page.ancestors(b.node) {
@@ -193,7 +208,7 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
         }
     }
     for (b, f) in page.blocks.iter().zip(feats) {
-        if b.is_title || f.chars < 25 || f.link_density > 0.5 {
+        if b.is_title || f.chars < 25 || f.link_density > 0.5 || in_comments[b.node as usize] {
             continue;
         }
         let weight = 1.0 + f.commas.min(10) as f32 + (f.chars as f32 / 100.0).min(3.0);
@@ -233,7 +248,7 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
         if node.hints & Hint::ArticleBody.bit() != 0 {
             score *= 1.25;
         }
-        if node.hints & chrome_hints != 0 {
+        if node.hints & STRONG_JUNK != 0 {
             score *= 0.6;
         }
         match node.role {
@@ -251,14 +266,14 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
     let mut good = vec![0f32; n];
     let mut good_chrome = vec![0f32; n];
     for (b, f) in page.blocks.iter().zip(feats) {
-        if b.is_title || f.link_density > 0.35 || f.chars < 40 {
+        if b.is_title || f.link_density > 0.35 || f.chars < 40 || in_comments[b.node as usize] {
             continue;
         }
         let w = f.chars as f32;
         let mut chrome = false;
         for a in page.ancestors(b.node) {
             let node = &page.nodes[a as usize];
-            if node.hints & chrome_hints != 0 || is_chrome(node.role) {
+            if node.hints & STRONG_JUNK != 0 || is_chrome(node.role) {
                 chrome = true;
             }
         }
@@ -931,6 +946,43 @@ mod tests {
         let k = kept(&html);
         assert_eq!(k.len(), 3, "{k:?}");
         assert!(k.iter().all(|t| t.starts_with("The council")));
+    }
+
+    #[test]
+    fn comments_leave_the_main_area_only_on_article_pages() {
+        let comment = "I read this twice and I still think the council should have asked the people who ride these buses every day, since they know the routes better than anyone.";
+        let body = |head: &str| {
+            format!(
+                "<html><head>{head}</head><body><div class=post><h1>Buses</h1><p>{PARA}</p></div>\
+                 <ol class=comment-list>{}</ol></body></html>",
+                format!("<li class=comment><p>{comment}</p></li>").repeat(6)
+            )
+        };
+        let in_main_comments = |src: &str| {
+            let page = html::segment(src);
+            let an = analyze(&page, false);
+            let flags: Vec<bool> = page
+                .blocks
+                .iter()
+                .zip(&an.feats)
+                .filter(|(b, _)| b.text.starts_with("I read"))
+                .map(|(_, f)| f.in_main)
+                .collect();
+            assert_eq!(flags.len(), 6);
+            flags.iter().all(|&x| x)
+        };
+        let article = body("<meta property=\"og:type\" content=\"article\">");
+        assert!(
+            !in_main_comments(&article),
+            "article page: comments are not the main area"
+        );
+        // A forum thread, or a page that says nothing: the comments may be the content.
+        let forum = body(
+            "<meta property=\"og:type\" content=\"article\">\
+             <script type=\"application/ld+json\">{\"@type\": \"DiscussionForumPosting\"}</script>",
+        );
+        assert!(in_main_comments(&forum));
+        assert!(in_main_comments(&body("")));
     }
 
     #[test]
