@@ -66,6 +66,8 @@ pub struct LockstepForest {
     trees: Vec<(u32, u32, u32)>,
     /// Nodes from this index on are leaves.
     first_leaf: u32,
+    /// Features the trees read: every split's feature is below this.
+    width: usize,
     /// The trees again, for the AVX-512 walk, when the CPU has AVX-512.
     #[cfg(target_arch = "x86_64")]
     wide: Option<wide::Trees>,
@@ -88,6 +90,12 @@ pub const LANES: usize = 8;
 impl LockstepForest {
     /// Lays out `forest`.
     pub fn new(forest: &Forest) -> LockstepForest {
+        let width = forest
+            .nodes
+            .iter()
+            .map(|n| n.0 as usize + 1)
+            .max()
+            .unwrap_or(0);
         let internal = forest.nodes.len();
         let mut nodes: Vec<LockstepNode> = Vec::with_capacity(internal + forest.leaves.len());
         let index = |child: i32| -> u32 {
@@ -142,6 +150,7 @@ impl LockstepForest {
             nodes,
             trees,
             first_leaf: internal as u32,
+            width,
             #[cfg(target_arch = "x86_64")]
             wide: None,
         };
@@ -163,10 +172,13 @@ impl LockstepForest {
 
     /// Adds the trees' leaves for every vector in `vs` to `sums`: with
     /// AVX-512 when the CPU has it, else tree by tree (its nodes stay in
-    /// cache), [`LANES`] vectors at a time.
-    pub fn add_log_odds(&self, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
+    /// cache), [`LANES`] vectors at a time. A feature past the end of a
+    /// vector reads as 0.
+    pub fn add_log_odds<const W: usize>(&self, vs: &[&[f32; W]], sums: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
-        if let Some(trees) = &self.wide {
+        if let Some(trees) = &self.wide
+            && W >= self.width
+        {
             let group = wide::GROUP * wide::WIDTH;
             for (lanes, lane_sums) in vs.chunks(group).zip(sums.chunks_mut(group)) {
                 // SAFETY: `wide` is only set when the CPU has AVX-512F.
@@ -177,7 +189,7 @@ impl LockstepForest {
         self.add_log_odds_scalar(vs, sums);
     }
 
-    fn add_log_odds_scalar(&self, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
+    fn add_log_odds_scalar<const W: usize>(&self, vs: &[&[f32; W]], sums: &mut [f32]) {
         let nodes = &self.nodes[..];
         let full = vs.len() / LANES * LANES;
         for &(root, depth, shallowest) in &self.trees {
@@ -224,7 +236,7 @@ impl LockstepForest {
 /// side. Same walks, same sums (leaves added in tree order), bit for bit.
 #[cfg(target_arch = "x86_64")]
 mod wide {
-    use super::{LockstepForest, N_FEATURES};
+    use super::LockstepForest;
     use std::arch::x86_64::*;
 
     /// Vectors per register.
@@ -246,9 +258,10 @@ mod wide {
         root: i32,
     }
 
-    /// The trees of a [`LockstepForest`] in the layout above.
+    /// The trees of a [`LockstepForest`] in the layout above, and the
+    /// number of features they read.
     #[derive(Debug)]
-    pub struct Trees(Vec<Tree>);
+    pub struct Trees(Vec<Tree>, usize);
 
     impl Trees {
         /// Lays out `forest`, or `None` when a tree is too large (or a
@@ -289,7 +302,7 @@ mod wide {
                         continue;
                     }
                     let node = nodes[n as usize];
-                    if node.feature as usize >= N_FEATURES {
+                    if node.feature as usize >= forest.width {
                         return None;
                     }
                     let l = local(node.child[0])?;
@@ -304,7 +317,7 @@ mod wide {
                 }
                 trees.push(tree);
             }
-            Some(Trees(trees))
+            Some(Trees(trees, forest.width))
         }
     }
 
@@ -319,7 +332,9 @@ mod wide {
     /// # Safety
     /// The CPU must support AVX-512F ([`available`]).
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn add_log_odds(trees: &Trees, vs: &[&[f32; N_FEATURES]], sums: &mut [f32]) {
+    pub unsafe fn add_log_odds<const W: usize>(trees: &Trees, vs: &[&[f32; W]], sums: &mut [f32]) {
+        // Every feature read must lie inside the vectors laid side by side.
+        assert!(W >= trees.1, "vectors narrower than the forest");
         let used = vs.len().min(sums.len()).min(GROUP * WIDTH);
         if used == 0 {
             return;
@@ -327,11 +342,8 @@ mod wide {
         let chunks = used.div_ceil(WIDTH);
         // Each chunk's vectors side by side: feature f of lane l at
         // [f * 16 + l]; lanes past `used` repeat the first vector.
-        let mut side_by_side = vec![0f32; chunks * N_FEATURES * WIDTH];
-        for (c, block) in side_by_side
-            .chunks_exact_mut(N_FEATURES * WIDTH)
-            .enumerate()
-        {
+        let mut side_by_side = vec![0f32; chunks * W * WIDTH];
+        for (c, block) in side_by_side.chunks_exact_mut(W * WIDTH).enumerate() {
             for l in 0..WIDTH {
                 let v = vs[if c * WIDTH + l < used {
                     c * WIDTH + l
@@ -354,10 +366,10 @@ mod wide {
         // `side_by_side` holds `chunks` blocks.
         unsafe {
             match chunks {
-                1 => walk::<1>(trees, &side_by_side, &mut totals),
-                2 => walk::<2>(trees, &side_by_side, &mut totals),
-                3 => walk::<3>(trees, &side_by_side, &mut totals),
-                _ => walk::<4>(trees, &side_by_side, &mut totals),
+                1 => walk::<1, W>(trees, &side_by_side, &mut totals),
+                2 => walk::<2, W>(trees, &side_by_side, &mut totals),
+                3 => walk::<3, W>(trees, &side_by_side, &mut totals),
+                _ => walk::<4, W>(trees, &side_by_side, &mut totals),
             }
         }
         for (c, total) in totals.iter().enumerate().take(chunks) {
@@ -372,14 +384,15 @@ mod wide {
     ///
     /// # Safety
     /// The CPU must support AVX-512F, and `side_by_side` must hold `G`
-    /// blocks of `N_FEATURES * WIDTH` floats.
+    /// blocks of `W * WIDTH` floats, and every feature the trees read must
+    /// be below `W` (as [`Trees::new`] checks against the forest's width).
     #[target_feature(enable = "avx512f")]
-    unsafe fn walk<const G: usize>(
+    unsafe fn walk<const G: usize, const W: usize>(
         trees: &Trees,
         side_by_side: &[f32],
         totals: &mut [__m512; GROUP],
     ) {
-        assert!(side_by_side.len() >= G * N_FEATURES * WIDTH);
+        assert!(side_by_side.len() >= G * W * WIDTH);
         let lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         let leaf = _mm512_set1_epi32(LEAF);
         for tree in &trees.0 {
@@ -422,14 +435,15 @@ mod wide {
                     let split = _mm512_permutex2var_ps(splits[0], at[c], splits[1]);
                     let cell = _mm512_add_epi32(_mm512_slli_epi32::<4>(feature), lanes);
                     // SAFETY: walking lanes are on internal nodes, whose
-                    // features `Trees::new` checked are below N_FEATURES,
-                    // so every cell read lies in chunk c's block.
+                    // features `Trees::new` checked are below the forest's
+                    // width, which `add_log_odds` checked is at most W, so
+                    // every cell read lies in chunk c's block.
                     let x = unsafe {
                         _mm512_mask_i32gather_ps::<4>(
                             _mm512_setzero_ps(),
                             walking[c],
                             cell,
-                            side_by_side.as_ptr().add(c * N_FEATURES * WIDTH),
+                            side_by_side.as_ptr().add(c * W * WIDTH),
                         )
                     };
                     // Right when not `x <= split` (NaN goes right).
@@ -489,25 +503,28 @@ pub fn classify(page: &Page, vectors: &[[f32; N_FEATURES]], rule_scores: &[f32])
     for (&i, &s) in asked.iter().zip(&sums) {
         first[i] = s;
     }
-    let Some(second) = model::STAGES.get(1) else {
+    if model::STAGES.len() < 2 {
         return first;
-    };
+    }
     let probs: Vec<f32> = first.iter().map(|&l| probability(l)).collect();
     let context = vector::context_vectors(page, vectors, &probs);
-    let mut row = [0f32; model::N_FEATURES + N_CONTEXT];
-    vectors
+    let rows: Vec<[f32; model::N_FEATURES + N_CONTEXT]> = asked
         .iter()
-        .zip(&context)
-        .zip(&first)
-        .map(|((v, c), &l)| {
-            if l == CERTAIN_JUNK {
-                return l;
-            }
-            row[..model::N_FEATURES].copy_from_slice(&v[..model::N_FEATURES]);
-            row[model::N_FEATURES..].copy_from_slice(c);
-            second.log_odds(&row)
+        .map(|&i| {
+            let mut row = [0f32; model::N_FEATURES + N_CONTEXT];
+            row[..model::N_FEATURES].copy_from_slice(&vectors[i][..model::N_FEATURES]);
+            row[model::N_FEATURES..].copy_from_slice(&context[i]);
+            row
         })
-        .collect()
+        .collect();
+    let row_refs: Vec<&[f32; model::N_FEATURES + N_CONTEXT]> = rows.iter().collect();
+    let mut sums = vec![0f32; asked.len()];
+    lockstep_stages()[1].add_log_odds(&row_refs, &mut sums);
+    let mut out = vec![CERTAIN_JUNK; vectors.len()];
+    for (&i, &s) in asked.iter().zip(&sums) {
+        out[i] = s;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -523,8 +540,9 @@ mod tests {
         assert!((0.0..=1.0).contains(&p));
     }
 
-    #[test]
-    fn lockstep_walks_sum_exactly_what_the_trees_say() {
+    /// Runs every walk of `stage` on vectors `W` wide and compares each sum
+    /// with the plain walk, bit for bit.
+    fn walks_agree<const W: usize>(stage: &Forest) {
         // Vectors of every shape: zeros, NaN, infinities, and values spread
         // around the splits the model uses.
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
@@ -534,10 +552,10 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let splits: Vec<f32> = model::STAGES[0].nodes.iter().map(|n| n.1).collect();
-        let vectors: Vec<[f32; N_FEATURES]> = (0..150)
+        let splits: Vec<f32> = stage.nodes.iter().map(|n| n.1).collect();
+        let vectors: Vec<[f32; W]> = (0..150)
             .map(|i| {
-                let mut v = [0f32; N_FEATURES];
+                let mut v = [0f32; W];
                 for x in v.iter_mut() {
                     let r = next();
                     *x = match (i, r % 7) {
@@ -557,19 +575,27 @@ mod tests {
             .collect();
         // Whatever this CPU runs (AVX-512 or not), and the portable walk,
         // on every page size the walks split differently.
-        let forest = LockstepForest::new(&model::STAGES[0]);
-        let portable = LockstepForest::new(&model::STAGES[0]).scalar();
+        let forest = LockstepForest::new(stage);
+        let portable = LockstepForest::new(stage).scalar();
         for n in [0, 1, 5, 8, 16, 17, 37, 64, 65, 150] {
-            let refs: Vec<&[f32; N_FEATURES]> = vectors.iter().take(n).collect();
+            let refs: Vec<&[f32; W]> = vectors.iter().take(n).collect();
             let mut sums = vec![0f32; refs.len()];
             forest.add_log_odds(&refs, &mut sums);
             let mut portable_sums = vec![0f32; refs.len()];
             portable.add_log_odds(&refs, &mut portable_sums);
             for ((v, s), p) in refs.iter().zip(&sums).zip(&portable_sums) {
-                let expected = model::STAGES[0].log_odds(&v[..]).to_bits();
+                let expected = stage.log_odds(&v[..]).to_bits();
                 assert_eq!(s.to_bits(), expected, "{n} vectors");
                 assert_eq!(p.to_bits(), expected, "{n} vectors");
             }
+        }
+    }
+
+    #[test]
+    fn lockstep_walks_sum_exactly_what_the_trees_say() {
+        walks_agree::<N_FEATURES>(&model::STAGES[0]);
+        for stage in &model::STAGES {
+            walks_agree::<{ N_FEATURES + N_CONTEXT }>(stage);
         }
     }
 }
