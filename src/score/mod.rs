@@ -154,13 +154,18 @@ const STRONG_JUNK: u64 = Hint::Nav.bit()
     | Hint::Modal.bit()
     | Hint::Sidebar.bit();
 
+/// A JSON-LD `@type` without its vocabulary prefix: `Product` for
+/// `https://schema.org/Product` or `schema:Product`.
+fn ld_type_name(t: &str) -> &str {
+    t.rsplit(['/', ':']).next().unwrap_or(t)
+}
+
 /// True when the page's metadata (`og:type`, JSON-LD `@type`) calls it an
 /// article, and nothing in it calls it a discussion.
 fn says_article(meta: &crate::segment::PageMeta) -> bool {
-    let short = |t: &str| t.rsplit(['/', ':']).next().unwrap_or(t).to_string();
     let discussion = meta.ld_types.iter().any(|t| {
         matches!(
-            short(t).as_str(),
+            ld_type_name(t),
             "DiscussionForumPosting" | "QAPage" | "Question" | "SocialMediaPosting"
         )
     });
@@ -170,7 +175,7 @@ fn says_article(meta: &crate::segment::PageMeta) -> bool {
         .is_some_and(|t| t.contains("article"))
         || meta.ld_types.iter().any(|t| {
             matches!(
-                short(t).as_str(),
+                ld_type_name(t),
                 "Article" | "NewsArticle" | "BlogPosting" | "Report" | "OpinionNewsArticle"
             )
         });

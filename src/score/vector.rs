@@ -213,8 +213,7 @@ fn page_kind(meta: &crate::segment::PageMeta) -> [f32; 18] {
     let og = meta.og_type.as_deref().unwrap_or("");
     let mut ld = [false; 7];
     for t in &meta.ld_types {
-        let t = t.rsplit(['/', ':']).next().unwrap_or(t);
-        let k = match t {
+        let k = match super::ld_type_name(t) {
             "Article"
             | "NewsArticle"
             | "BlogPosting"
