@@ -497,12 +497,7 @@ pub fn classify(page: &Page, vectors: &[[f32; N_FEATURES]], rule_scores: &[f32])
         })
         .collect();
     let asked_vectors: Vec<&[f32; N_FEATURES]> = asked.iter().map(|&i| &vectors[i]).collect();
-    let mut sums = vec![0f32; asked.len()];
-    lockstep_stages()[0].add_log_odds(&asked_vectors, &mut sums);
-    let mut first = vec![CERTAIN_JUNK; vectors.len()];
-    for (&i, &s) in asked.iter().zip(&sums) {
-        first[i] = s;
-    }
+    let first = log_odds_of_asked(0, &asked_vectors, &asked, vectors.len());
     if model::STAGES.len() < 2 {
         return first;
     }
@@ -518,9 +513,21 @@ pub fn classify(page: &Page, vectors: &[[f32; N_FEATURES]], rule_scores: &[f32])
         })
         .collect();
     let row_refs: Vec<&[f32; model::N_FEATURES + N_CONTEXT]> = rows.iter().collect();
+    log_odds_of_asked(1, &row_refs, &asked, vectors.len())
+}
+
+/// Runs stage `stage` on the rows of the blocks in `asked` (one row per
+/// asked block, in order) and returns the log-odds of all `n` blocks, with
+/// [`CERTAIN_JUNK`] for those not asked.
+fn log_odds_of_asked<const W: usize>(
+    stage: usize,
+    rows: &[&[f32; W]],
+    asked: &[usize],
+    n: usize,
+) -> Vec<f32> {
     let mut sums = vec![0f32; asked.len()];
-    lockstep_stages()[1].add_log_odds(&row_refs, &mut sums);
-    let mut out = vec![CERTAIN_JUNK; vectors.len()];
+    lockstep_stages()[stage].add_log_odds(rows, &mut sums);
+    let mut out = vec![CERTAIN_JUNK; n];
     for (&i, &s) in asked.iter().zip(&sums) {
         out[i] = s;
     }
