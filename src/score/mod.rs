@@ -576,10 +576,15 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
         }
         return an.judged;
     }
-    let cutoff = (0..keep.len())
-        .filter(|&i| keep[i])
-        .map(|i| probs[i])
-        .fold(1.0f32, f32::min);
+    // The lowest probability the page keeps, for the reasons only.
+    let cutoff = if explain {
+        (0..keep.len())
+            .filter(|&i| keep[i])
+            .map(|i| probs[i])
+            .fold(1.0f32, f32::min)
+    } else {
+        1.0
+    };
     for (((b, j), &log_odds), &kept) in page
         .blocks
         .iter()
