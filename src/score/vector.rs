@@ -187,6 +187,10 @@ pub const CONTEXT_NAMES: &[&str] = &[
     "c_gparent",
     "c_page",
     "c_page_kept",
+    "c_mass_before",
+    "c_mass_after",
+    "c_mass_above",
+    "c_page_max",
 ];
 
 /// Number of context columns.
@@ -775,6 +779,32 @@ pub fn context_vectors(
             ((prefix[hi] - prefix[lo] - probs[i] as f64) / count as f64) as f32
         }
     };
+    // The page's expected content words (weight times probability): how
+    // much of it lies before and after each block, and how much in blocks
+    // the first stage likes better (ties go to the earlier block).
+    let mass: Vec<f64> = probs
+        .iter()
+        .zip(&weights)
+        .map(|(&p, &w)| p as f64 * w)
+        .collect();
+    let total_mass = mass.iter().sum::<f64>().max(1e-9);
+    let mut mass_before = vec![0f32; n];
+    let mut mass_after = vec![0f32; n];
+    let mut running = 0f64;
+    for i in 0..n {
+        mass_before[i] = (running / total_mass) as f32;
+        running += mass[i];
+        mass_after[i] = ((total_mass - running) / total_mass) as f32;
+    }
+    let mut by_probability: Vec<usize> = (0..n).collect();
+    by_probability.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
+    let mut mass_above = vec![0f32; n];
+    running = 0.0;
+    for &i in &by_probability {
+        mass_above[i] = (running / total_mass) as f32;
+        running += mass[i];
+    }
+    let page_max = probs.iter().copied().fold(0f32, f32::max);
     (0..n)
         .map(|i| {
             [
@@ -788,6 +818,10 @@ pub fn context_vectors(
                 same_gparent[i],
                 page_mean,
                 page_kept,
+                mass_before[i],
+                mass_after[i],
+                mass_above[i],
+                page_max,
             ]
         })
         .collect()
@@ -827,6 +861,36 @@ mod tests {
         // Blocks 0–2 share a parent <div>; block 3 has its own.
         let same_parent_of_0 = (0.1 + 0.5) / 2.0;
         assert!((c[0][6] - same_parent_of_0).abs() < 0.05, "{}", c[0][6]);
+    }
+
+    #[test]
+    fn context_places_each_block_in_the_pages_expected_content() {
+        // One word per block, so the expected content is the sum of the
+        // probabilities: 1.8.
+        let page = html::segment("<div><p>a</p><p>b</p><p>c</p></div><div><p>d</p></div>");
+        let an = super::super::analyze(&page, false);
+        let v = vectors(&page, &an);
+        let probs = [0.9, 0.1, 0.5, 0.3];
+        let c = context_vectors(&page, &v, &probs);
+        let col = |name: &str| {
+            CONTEXT_NAMES
+                .iter()
+                .position(|&n| n == name)
+                .expect("a context column")
+        };
+        let close = |x: f32, want: f32| (x - want).abs() < 1e-6;
+        let (before, after, above) = (
+            col("c_mass_before"),
+            col("c_mass_after"),
+            col("c_mass_above"),
+        );
+        assert!(close(c[0][before], 0.0) && close(c[0][after], 0.5));
+        assert!(close(c[2][before], 1.0 / 1.8) && close(c[3][after], 0.0));
+        // By probability: blocks 0, 2, 3, 1.
+        assert!(close(c[0][above], 0.0));
+        assert!(close(c[2][above], 0.9 / 1.8));
+        assert!(close(c[1][above], 1.7 / 1.8));
+        assert!(c.iter().all(|row| close(row[col("c_page_max")], 0.9)));
     }
 
     #[test]
