@@ -17,12 +17,13 @@ on all pages is written as Rust source.
 
 Labels: a block's label is the share of the word trigrams that touch it
 (taking two words of context from each neighbouring block) that occur in the
-ground truth (1 or 0 for a page of fewer than three words: whether its words
-occur in the truth in that order). The model is fitted to these shares (cross-entropy), so a block that
-is half boilerplate counts as half content. Each page carries the same total
-weight, spread over its blocks by word count, so the model optimises the
-per-page F1 the scorer averages; scrapinghub pages (news, 181 of them next to
-wcxb-dev's 1,358 of seven kinds) weigh twice.
+ground truth; where block and context have fewer than three words, 1 or 0:
+whether its words occur in the truth in that order. The model is fitted to
+these shares (cross-entropy), so a block that is half boilerplate counts as
+half content. Each page carries the same total weight, spread over its
+blocks by word count, so the model optimises the per-page F1 the scorer
+averages; scrapinghub pages (news, 181 of them next to wcxb-dev's 1,358 of
+seven kinds) weigh twice.
 """
 import argparse, json, os, re, sys, random
 import numpy as np
