@@ -719,7 +719,9 @@ fn group_mean(keys: &[u32], probs: &[f32], weights: &[f64]) -> Vec<f32> {
 }
 
 /// Second-stage inputs: what the first stage (`probs`) says about each
-/// block's neighbours, its element's siblings and the page. Mirrors
+/// block's neighbours, its element's siblings and the page, and where the
+/// block sits in the page's expected content (words times probability).
+/// Mirrors
 /// `context()` in `scripts/train.py`.
 pub fn context_vectors(
     page: &Page,
@@ -744,16 +746,14 @@ pub fn context_vectors(
     let same_parent = group_mean(&parents, probs, &weights);
     let same_gparent = group_mean(&gparents, probs, &weights);
     let wsum: f64 = weights.iter().sum();
-    let page_mean = if n > 0 {
-        (probs
-            .iter()
-            .zip(&weights)
-            .map(|(&p, &w)| p as f64 * w)
-            .sum::<f64>()
-            / wsum) as f32
-    } else {
-        0.0
-    };
+    // The page's expected content words, block by block.
+    let mass: Vec<f64> = probs
+        .iter()
+        .zip(&weights)
+        .map(|(&p, &w)| p as f64 * w)
+        .collect();
+    let mass_sum: f64 = mass.iter().sum();
+    let page_mean = if n > 0 { (mass_sum / wsum) as f32 } else { 0.0 };
     let page_kept = if n > 0 {
         (probs
             .iter()
@@ -779,15 +779,10 @@ pub fn context_vectors(
             ((prefix[hi] - prefix[lo] - probs[i] as f64) / count as f64) as f32
         }
     };
-    // The page's expected content words (weight times probability): how
-    // much of it lies before and after each block, and how much in blocks
-    // the first stage likes better (ties go to the earlier block).
-    let mass: Vec<f64> = probs
-        .iter()
-        .zip(&weights)
-        .map(|(&p, &w)| p as f64 * w)
-        .collect();
-    let total_mass = mass.iter().sum::<f64>().max(1e-9);
+    // How much of the expected content lies before and after each block,
+    // and how much in blocks the first stage likes better (ties go to the
+    // earlier block).
+    let total_mass = mass_sum.max(1e-9);
     let mut mass_before = vec![0f32; n];
     let mut mass_after = vec![0f32; n];
     let mut running = 0f64;
