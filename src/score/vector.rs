@@ -840,13 +840,18 @@ mod tests {
         assert_eq!(FEATURE_NAMES.len(), N_FEATURES);
     }
 
-    #[test]
-    fn context_reads_neighbours_and_siblings_but_not_the_block_itself() {
+    /// Context of four one-word blocks, three in one `<div>` and one in
+    /// another, which the first stage rates 0.9, 0.1, 0.5 and 0.3.
+    fn four_block_context() -> Vec<[f32; N_CONTEXT]> {
         let page = html::segment("<div><p>a</p><p>b</p><p>c</p></div><div><p>d</p></div>");
         let an = super::super::analyze(&page, false);
         let v = vectors(&page, &an);
-        let probs = [0.9, 0.1, 0.5, 0.3];
-        let c = context_vectors(&page, &v, &probs);
+        context_vectors(&page, &v, &[0.9, 0.1, 0.5, 0.3])
+    }
+
+    #[test]
+    fn context_reads_neighbours_and_siblings_but_not_the_block_itself() {
+        let c = four_block_context();
         assert_eq!(c[0][0], 0.9);
         assert_eq!(c[0][1], -1.0, "no previous block");
         assert_eq!(c[1][1], 0.9);
@@ -862,11 +867,7 @@ mod tests {
     fn context_places_each_block_in_the_pages_expected_content() {
         // One word per block, so the expected content is the sum of the
         // probabilities: 1.8.
-        let page = html::segment("<div><p>a</p><p>b</p><p>c</p></div><div><p>d</p></div>");
-        let an = super::super::analyze(&page, false);
-        let v = vectors(&page, &an);
-        let probs = [0.9, 0.1, 0.5, 0.3];
-        let c = context_vectors(&page, &v, &probs);
+        let c = four_block_context();
         let col = |name: &str| {
             CONTEXT_NAMES
                 .iter()
