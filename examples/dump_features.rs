@@ -1,10 +1,11 @@
 //! Writes the block feature vectors of every page in a directory as JSONL,
-//! for `scripts/train.py`: `{"id": …, "blocks": [{"text": …, "f": […]}]}`.
+//! for `scripts/train.py`: `{"id": …, "blocks": [{"text": …, "f": […],
+//! "cf": [class features]}]}`.
 //!
 //!     cargo run --release --example dump_features -- DIR > features.jsonl
 
 use dechaff::read::{self, Source};
-use dechaff::score::{analyze, vector};
+use dechaff::score::{analyze, lexical, vector};
 use rayon::prelude::*;
 use std::io::Write;
 
@@ -31,11 +32,13 @@ fn main() {
                 .blocks
                 .iter()
                 .zip(&vecs)
-                .map(|(b, v)| {
+                .enumerate()
+                .map(|(i, (b, v))| {
                     let parent = doc.page.nodes[b.node as usize].parent;
                     serde_json::json!({
                         "text": b.text,
                         "title": b.is_title,
+                        "cf": lexical::class_feature_names(&doc.page, i),
                         "n": b.node,
                         "p": parent,
                         "g": doc.page.nodes[parent as usize].parent,

@@ -12,7 +12,7 @@ site's pages stay in one fold: the figure for sites the model has not seen
 another page). With --write, a model trained on all pages is written as Rust
 source.
 
-    python3 -m venv /tmp/venv && /tmp/venv/bin/pip install lightgbm numpy
+    python3 -m venv /tmp/venv && /tmp/venv/bin/pip install lightgbm numpy scikit-learn
     cargo run --release --example dump_features -- ../shared/eval/wcxb-dev/html > /tmp/wcxb.jsonl
     cargo run --release --example dump_features -- ../shared/eval/scrapinghub/html > /tmp/sh.jsonl
     /tmp/venv/bin/python scripts/train.py /tmp/wcxb.jsonl:../shared/eval/wcxb-dev \
@@ -27,6 +27,14 @@ half content. Each page carries the same total weight, spread over its
 blocks by word count, so the model optimises the per-page F1 the scorer
 averages; scrapinghub pages (news, 181 of them next to wcxb-dev's 1,358 of
 seven kinds) weigh twice.
+
+Word models: two of the features are themselves learned, by logistic
+regression on the same labels and weights (`fit_words`): one over the words
+and word pairs of a block's text, one over the class/id words of its element
+and ancestors (`cf` in the feature dump, named by src/score/lexical.rs). The
+trees are trained on out-of-fold word scores, with folds by site, so they
+learn how far to trust them on sites the word models never saw; the written
+word tables are fitted on all pages.
 """
 import argparse, json, os, re, sys, random
 import numpy as np
@@ -79,6 +87,7 @@ def load(spec):
             "truth": truth, "type": rec.get("page_type", "news"),
             "without": rec.get("without") or [],
             "texts": [b["text"] for b in blocks], "title": [b["title"] for b in blocks],
+            "cf": [b.get("cf") or [] for b in blocks],
             "X": np.array([b["f"] for b in blocks], dtype=np.float32).reshape(len(blocks), len(FEATURE_NAMES)),
             "y": np.array(labels, dtype=np.float32), "ntok": np.array([len(t) for t in btoks]),
             "nodes": np.array([[b["n"], b["p"], b["g"]] for b in blocks], dtype=np.int64).reshape(len(blocks), 3),
@@ -171,6 +180,10 @@ def fit(pages):
     return lgb.train(PARAMS, lgb.Dataset(X, y, weight=w), num_boost_round=ROUNDS)
 
 
+# The final probability is this share of the first stage's plus the rest of
+# the second stage's. Mirrored in src/score/classifier.rs.
+STAGE_ONE_SHARE = 0.25
+
 CONTEXT_NAMES = ["c_p", "c_prev", "c_next", "c_win3", "c_win10", "c_same_node",
                  "c_parent", "c_gparent", "c_page", "c_page_kept", "c_mass_before",
                  "c_mass_after", "c_mass_above", "c_page_max"]
@@ -245,6 +258,95 @@ def stage_probs(train, test):
     return model, train_pr, test_pr
 
 
+# The word models (src/score/lexical.rs): L1-regularised logistic
+# regressions over the words of a block's text and over the class/id words
+# of its element and ancestors, whose log-odds the classifier reads as two
+# features. A feature joins a model's vocabulary when pages of at least
+# WORD_MIN_SITES sites have it (one site's template words say nothing about
+# other sites); weights below WORD_MIN_WEIGHT are dropped (from the written
+# tables and from the out-of-fold scores alike).
+WORD_COLUMNS = {"text_words": "tf", "class_words": "cf"}
+WORD_C = 0.3
+WORD_MIN_SITES = 2
+WORD_MIN_WEIGHT = 0.05
+_WORD = re.compile(r"[^\W_]+")
+
+
+def text_features(text):
+    """The features of `text_score` in src/score/lexical.rs: lowercase words
+    (runs of letters and digits) and pairs of neighbouring words."""
+    t = _WORD.findall(text.lower())
+    return sorted(set(t) | {a + " " + b for a, b in zip(t, t[1:])})
+
+
+def word_rows(pages, field):
+    """(features, label, weight, (page, block)) of every block the model sees."""
+    rc = FEATURE_NAMES.index("rule_score")
+    rows = []
+    for pi, p in enumerate(pages):
+        w = p["ntok"] / max(1, p["ntok"].sum()) * DATASET_WEIGHT.get(p["dataset"], 1.0)
+        for i in np.nonzero(p["X"][:, rc] > PREFILTER)[0]:
+            feats = text_features(p["texts"][i]) if field == "tf" else p["cf"][i]
+            rows.append((feats, p["y"][i], w[i], (pi, i)))
+    return rows
+
+
+def fit_words(pages, field):
+    """Fits one word model on `pages`; returns (bias, {feature: weight})."""
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+    rows = word_rows(pages, field)
+    sites = {}
+    for feats, _, _, (pi, _) in rows:
+        s_ = site(pages[pi])
+        for f in feats:
+            sites.setdefault(f, set()).add(s_)
+    vocab = {f: k for k, f in enumerate(sorted(f for f, ss in sites.items()
+                                                if len(ss) >= WORD_MIN_SITES))}
+    indptr, indices, data = [0], [], []
+    for feats, _, _, _ in rows:
+        cols = [vocab[f] for f in feats if f in vocab]
+        indices += cols
+        data += [1.0 / np.sqrt(len(feats))] * len(cols) if cols else []
+        indptr.append(len(indices))
+    X = sp.csr_matrix((data, indices, indptr), shape=(len(rows), max(1, len(vocab))))
+    y = np.array([r[1] for r in rows])
+    w = np.array([r[2] for r in rows])
+    # Soft labels: each block once as content (weight × label), once as junk.
+    ww = np.concatenate([w * y, w * (1 - y)])
+    # L1: a sparse model (a few thousand features) that fits in the source.
+    import sklearn
+    l1 = ({"l1_ratio": 1.0} if tuple(map(int, sklearn.__version__.split(".")[:2])) >= (1, 8)
+          else {"penalty": "l1"})
+    m = LogisticRegression(C=WORD_C, solver="liblinear", max_iter=200, random_state=0, **l1)
+    m.fit(sp.vstack([X, X]), np.concatenate([np.ones(len(y)), np.zeros(len(y))]),
+          sample_weight=ww / ww.mean())
+    coef = m.coef_[0]
+    names = sorted(vocab, key=vocab.get)
+    weights = {f: float(c) for f, c in zip(names, coef) if abs(c) >= WORD_MIN_WEIGHT}
+    return float(m.intercept_[0]), weights
+
+
+def apply_words(model, pages, field, col):
+    """Writes a word model's score into column `col` of `pages`' vectors."""
+    bias, weights = model
+    for feats, _, _, (pi, i) in word_rows(pages, field):
+        n = len(feats)
+        pages[pi]["X"][i, col] = bias + (sum(weights.get(f, 0.0) for f in feats) / np.sqrt(n)
+                                         if n else 0.0)
+
+
+def word_columns(pages, seed, folds=5):
+    """Fills the word-model columns with out-of-fold scores, folds by site:
+    the classifier learns how far to trust the word models on sites they
+    have not seen."""
+    for name, field in WORD_COLUMNS.items():
+        col = FEATURE_NAMES.index(name)
+        for train, test in split_folds(pages, folds, seed, by_site=True):
+            apply_words(fit_words([pages[i] for i in train], field), [pages[i] for i in test],
+                        field, col)
+
+
 def site(p):
     """The page's web site (host without `www.`); the page's own id when the
     ground truth has no URL."""
@@ -257,6 +359,8 @@ def split_folds(pages, folds, seed, by_site):
     `seed`; with `by_site`, all pages of one web site fall in the same fold,
     so a test page never shares its site (and its site's templates) with a
     training page — the situation of pages from sites the model never saw."""
+    if folds == 0:
+        return []
     order = list(range(len(pages)))
     random.Random(seed).shuffle(order)
     fold = [0] * len(pages)
@@ -305,6 +409,7 @@ def main():
     print("rules    ", fmt(evaluate(pages, [p["X"][:, rule_col] > 0.5 for p in pages])))
     if args.no_cv:
         args.folds = 0
+    word_columns(pages, args.fold_seed)
     splits = split_folds(pages, args.folds, args.fold_seed, args.by_site)
     probs = [None] * len(pages)
     for train, test in splits:
@@ -331,6 +436,8 @@ def main():
             res = evaluate(pages, [pr > th for pr in probs2])
             print(f"stage2@{th:.2f}", fmt(res))
         print("stage2 sel", fmt(evaluate(pages, [select(p, pr) for p, pr in zip(pages, probs2)])))
+        final = [STAGE_ONE_SHARE * p1 + (1 - STAGE_ONE_SHARE) * p2 for p1, p2 in zip(probs, probs2)]
+        print("final sel", fmt(evaluate(pages, [select(p, pr) for p, pr in zip(pages, final)])))
         if args.oof:
             with open(args.oof + ".s2", "w", encoding="utf-8") as fh:
                 json.dump({p["dataset"] + "/" + p["id"]: [round(float(x), 3) for x in pr]
@@ -339,9 +446,9 @@ def main():
         if args.stages == 2:
             m1, train_pr, _ = stage_probs(pages, [])
             m2 = fit([with_context(p, pr) for p, pr in zip(pages, train_pr)])
-            write_rust([m1, m2])
+            write_rust([m1, m2], pages)
         else:
-            write_rust([fit(pages)])
+            write_rust([fit(pages)], pages)
 
 
 FEATURE_NAMES = []
@@ -359,7 +466,17 @@ def f32(x):
     return s if "." in s else s + ".0"
 
 
-def write_rust(models):
+def rust_words(fh, name, what, model):
+    bias, weights = model
+    fh.write(f"/// Intercept of the {what} word model.\npub const {name}_BIAS: f32 = {f32(bias)};\n")
+    fh.write(f"/// Weights of the {what} word model.\n"
+             f"pub static {name}_WORDS: [(&str, f32); {len(weights)}] = [\n")
+    for f, w in sorted(weights.items()):
+        fh.write(f"    ({json.dumps(f, ensure_ascii=False)}, {f32(w)}),\n")
+    fh.write("];\n")
+
+
+def write_rust(models, pages):
     path = os.path.join(HERE, "..", "src", "score", "model.rs")
     fh = open(path, "w", encoding="utf-8")
     fh.write("//! The learned block classifier: gradient-boosted tree ensembles.\n//!\n")
@@ -374,6 +491,9 @@ def write_rust(models):
     fh.write(f"/// Number of context columns the second stage expects.\npub const N_CONTEXT: usize = {len(CONTEXT_NAMES)};\n")
     fh.write(f"/// Blocks whose rule score is at or below this are junk without asking the model.\n"
              f"pub const PREFILTER_SCORE: f32 = {f32(PREFILTER)};\n\n")
+    rust_words(fh, "TEXT", "text", fit_words(pages, "tf"))
+    rust_words(fh, "CLASS", "class", fit_words(pages, "cf"))
+    fh.write("\n")
     total = 0
     for si, model in enumerate(models):
         dump = model.dump_model()

@@ -20,6 +20,7 @@
 
 pub mod classifier;
 pub mod hints;
+pub mod lexical;
 // The model's split values are data; one may happen to look like π.
 #[allow(clippy::approx_constant)]
 pub mod model;

@@ -9,6 +9,7 @@
 
 use super::hints::Hint;
 use super::{Analysis, Verdict};
+use super::{lexical, model};
 use crate::segment::{BlockKind, Page, TagRole};
 
 /// Column names, in order.
@@ -170,6 +171,10 @@ pub const FEATURE_NAMES: &[&str] = &[
     // customer reviews, on the node and its two nearest ancestors / anywhere above
     "hn_review",
     "ha_review",
+    // learned word weights (see super::lexical): the block's text, the
+    // class/id words of its element and ancestors
+    "text_words",
+    "class_words",
 ];
 
 /// Number of columns.
@@ -477,6 +482,8 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
     let main = &agg[an.main_root as usize];
     let best = &agg[an.readability_best as usize];
     let main_depth = page.nodes[an.main_root as usize].depth as f32;
+    let class_words = lexical::class_scores(page);
+    let mut scratch = lexical::TextScratch::default();
     let mut out = Vec::with_capacity(n);
     for (i, b) in page.blocks.iter().enumerate() {
         let f = &an.feats[i];
@@ -692,6 +699,13 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         }
         put((near & Hint::Review.bit() != 0) as u8 as f32);
         put((all & Hint::Review.bit() != 0) as u8 as f32);
+        // The classifier never reads a prefiltered block's vector.
+        put(if j.score > model::PREFILTER_SCORE {
+            lexical::text_score(text, &mut scratch)
+        } else {
+            0.0
+        });
+        put(class_words[i]);
         debug_assert_eq!(k, N_FEATURES);
         out.push(v);
     }

@@ -11,6 +11,7 @@ use crate::score::hints::{Hint, class_hides, hints_of};
 use ego_tree::NodeRef;
 use rustc_hash::FxHashMap;
 use scraper::{Html, node::Node as DomNode};
+use std::ops::Range;
 
 /// What the walk does with an element, by tag name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +137,19 @@ fn read_attrs(el: &scraper::node::Element) -> Attrs<'_> {
     a
 }
 
+/// Moves the distinct values of a sorted slice to its front; returns how
+/// many there are.
+fn dedup_sorted(values: &mut [u32]) -> usize {
+    let mut kept = 0;
+    for i in 0..values.len() {
+        if kept == 0 || values[i] != values[kept - 1] {
+            values[kept] = values[i];
+            kept += 1;
+        }
+    }
+    kept
+}
+
 /// A hash of an element's tag and class list: elements of one repeated
 /// structure (the items of a listing, the posts of a thread) share it.
 fn shape_of(tag: &str, class: Option<&str>) -> u32 {
@@ -171,6 +185,12 @@ fn role_override(role: &str) -> Option<TagRole> {
 struct Walker<'a> {
     page: Page,
     hint_cache: FxHashMap<&'a str, u64>,
+    /// Index in `page.class_words` of each word seen.
+    word_ids: FxHashMap<String, u32>,
+    /// The word indices of each class/id value seen.
+    word_cache: FxHashMap<&'a str, Vec<u32>>,
+    /// The word index of each tag seen (`t_<tag>`).
+    tag_words: FxHashMap<&'a str, u32>,
     buf: String,
     buf_link_chars: u32,
     pending_space: bool,
@@ -201,10 +221,14 @@ impl<'a> Walker<'a> {
             depth: 0,
             hints: 0,
             shape: 0,
+            words: 0..0,
         });
         Walker {
             page,
             hint_cache: FxHashMap::default(),
+            word_ids: FxHashMap::default(),
+            word_cache: FxHashMap::default(),
+            tag_words: FxHashMap::default(),
             buf: String::new(),
             buf_link_chars: 0,
             pending_space: false,
@@ -229,6 +253,64 @@ impl<'a> Walker<'a> {
             set |= *self.hint_cache.entry(v).or_insert_with(|| hints_of(v));
         }
         set
+    }
+
+    /// The page-wide index of `word`, added to the page's list if new.
+    fn intern(page: &mut Page, word_ids: &mut FxHashMap<String, u32>, word: &str) -> u32 {
+        if let Some(&id) = word_ids.get(word) {
+            return id;
+        }
+        let id = page.class_words.len() as u32;
+        page.class_words.push(word.to_string());
+        word_ids.insert(word.to_string(), id);
+        id
+    }
+
+    /// The page-wide index of each word of a class or id value, cached by
+    /// value.
+    fn words_of(&mut self, value: &'a str) -> &[u32] {
+        let Walker {
+            page,
+            word_ids,
+            word_cache,
+            ..
+        } = self;
+        word_cache.entry(value).or_insert_with(|| {
+            let mut ids = Vec::new();
+            super::class_words(value, |w| ids.push(Self::intern(page, word_ids, w)));
+            ids
+        })
+    }
+
+    /// The page-wide index of a tag's word, `t_<tag>`.
+    fn tag_word(&mut self, tag: &'a str) -> u32 {
+        if let Some(&id) = self.tag_words.get(tag) {
+            return id;
+        }
+        let id = Self::intern(&mut self.page, &mut self.word_ids, &format!("t_{tag}"));
+        self.tag_words.insert(tag, id);
+        id
+    }
+
+    /// Appends the distinct words of an element's tag, class and id to
+    /// `page.node_words`; returns their range.
+    fn element_words(&mut self, tag: &'a str, attrs: &Attrs<'a>) -> Range<u32> {
+        let start = self.page.node_words.len();
+        let tag_word = self.tag_word(tag);
+        self.page.node_words.push(tag_word);
+        for v in attrs.hint_values[..2].iter().flatten() {
+            if !v.is_empty() {
+                // (Moved out and back: `words_of` borrows the walker.)
+                let mut words = std::mem::take(&mut self.page.node_words);
+                words.extend_from_slice(self.words_of(v));
+                self.page.node_words = words;
+            }
+        }
+        let own = &mut self.page.node_words[start..];
+        own.sort_unstable();
+        let distinct = dedup_sorted(own);
+        self.page.node_words.truncate(start + distinct);
+        start as u32..self.page.node_words.len() as u32
     }
 
     fn push_text(&mut self, text: &str) {
@@ -301,7 +383,7 @@ impl<'a> Walker<'a> {
         self.buf_link_chars = 0;
     }
 
-    fn open_block(&mut self, role: TagRole, hints: u64, shape: u32) -> u32 {
+    fn open_block(&mut self, role: TagRole, hints: u64, shape: u32, words: Range<u32>) -> u32 {
         self.flush();
         let parent = self.cur;
         let depth = self.page.nodes[parent as usize].depth.saturating_add(1);
@@ -312,6 +394,7 @@ impl<'a> Walker<'a> {
             depth,
             hints,
             shape,
+            words,
         });
         self.cur = idx;
         idx
@@ -451,21 +534,24 @@ impl<'a> Walker<'a> {
                             continue;
                         }
                         Class::Table if is_data_table(node) => {
-                            self.open_block(TagRole::Figure, hints, shape);
+                            let words = self.element_words(tag, &attrs);
+                            self.open_block(TagRole::Figure, hints, shape, words);
                             self.table_block(node);
                             self.cur = saved_cur;
                             next = node.next_sibling();
                             continue;
                         }
                         Class::Pre => {
-                            self.open_block(TagRole::Figure, hints, shape);
+                            let words = self.element_words(tag, &attrs);
+                            self.open_block(TagRole::Figure, hints, shape, words);
                             self.pre_block(node);
                             self.cur = saved_cur;
                             next = node.next_sibling();
                             continue;
                         }
                         Class::Table => {
-                            self.open_block(TagRole::TableRow, hints, shape);
+                            let words = self.element_words(tag, &attrs);
+                            self.open_block(TagRole::TableRow, hints, shape, words);
                             self.cur_tag = tag;
                         }
                         Class::Block(role) => {
@@ -474,7 +560,8 @@ impl<'a> Walker<'a> {
                                 self.page.nodes[0].hints |= hints;
                             } else {
                                 let role = attrs.role.and_then(role_override).unwrap_or(role);
-                                self.open_block(role, hints, shape);
+                                let words = self.element_words(tag, &attrs);
+                                self.open_block(role, hints, shape, words);
                                 self.cur_tag = tag;
                             }
                             if tag == "blockquote" {
@@ -1377,6 +1464,29 @@ mod tests {
 
     fn texts(page: &Page) -> Vec<&str> {
         page.blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    fn node_words(page: &Page, node: u32) -> Vec<&str> {
+        let r = &page.nodes[node as usize].words;
+        page.node_words[r.start as usize..r.end as usize]
+            .iter()
+            .map(|&i| page.class_words[i as usize].as_str())
+            .collect()
+    }
+
+    #[test]
+    fn elements_record_their_tag_class_and_id_words() {
+        // A class named like an earlier tag stays a class word.
+        let p = segment(
+            "<nav class=\"mainMenu\"><div class=\"nav nav\" id=\"top-nav\">Home</div></nav>",
+        );
+        let node = p.blocks[0].node;
+        let mut own = node_words(&p, node);
+        own.sort_unstable();
+        assert_eq!(own, ["nav", "t_div", "top"]);
+        let mut parent = node_words(&p, p.nodes[node as usize].parent);
+        parent.sort_unstable();
+        assert_eq!(parent, ["main", "menu", "t_nav"]);
     }
 
     #[test]

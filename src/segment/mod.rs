@@ -132,6 +132,9 @@ pub struct Node {
     pub hints: u64,
     /// Hash of the tag and class list: siblings of one repeated structure share it.
     pub shape: u32,
+    /// The element's words (its tag as `t_<tag>`, then the words of its
+    /// class and id, each once): a range of [`Page::node_words`].
+    pub words: std::ops::Range<u32>,
 }
 
 /// A segmented document: blocks in reading order plus the element tree.
@@ -145,6 +148,14 @@ pub struct Page {
     /// deserialized page has none (only scoring and merging read them).
     #[serde(skip)]
     pub nodes: Vec<Node>,
+    /// The words of every node's tag, class and id (see [`Node::words`]), as
+    /// indices into [`Page::class_words`]. Not serialized.
+    #[serde(skip)]
+    pub node_words: Vec<u32>,
+    /// The distinct tag, class and id words of the page, lowercase
+    /// ([`class_words`] splits them). Not serialized.
+    #[serde(skip)]
+    pub class_words: Vec<String>,
     /// The `lang` attribute of `<html>`, if any (lowercase, primary subtag).
     pub lang: Option<String>,
     /// True when the page came from HTML, false for plain text.
@@ -168,6 +179,43 @@ pub struct PageMeta {
     pub url: Option<String>,
     /// `@type` values found in `<script type="application/ld+json">`.
     pub ld_types: Vec<String>,
+}
+
+/// Calls `f` with each word of a class or id value, lowercased: the value is
+/// split at every character that is not an ASCII letter or digit and where a
+/// lowercase letter meets an uppercase one (`productDescription` →
+/// `product`, `description`). Words longer than 20 characters and words of
+/// four or more characters with a digit in them (generated names such as
+/// `css-1x2y3z`) are skipped.
+pub fn class_words(value: &str, mut f: impl FnMut(&str)) {
+    let bytes = value.as_bytes();
+    let mut lower = [0u8; 20];
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len()
+            && bytes[i].is_ascii_alphanumeric()
+            && !(bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase())
+        {
+            i += 1;
+        }
+        let word = &bytes[start..i];
+        if word.len() > 20 || (word.len() > 3 && word.iter().any(u8::is_ascii_digit)) {
+            continue;
+        }
+        for (l, b) in lower.iter_mut().zip(word) {
+            *l = b.to_ascii_lowercase();
+        }
+        // ASCII letters and digits only.
+        if let Ok(w) = std::str::from_utf8(&lower[..word.len()]) {
+            f(w);
+        }
+    }
 }
 
 impl Page {
@@ -226,6 +274,36 @@ pub fn visible_chars(s: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_words_split_names_at_punctuation_and_case() {
+        let mut got = Vec::new();
+        class_words(
+            "productDescription main-content__body css-1x2y3z ad300 h2 XMLHttp aVeryLongWordThatGoesOnAndOnForever abcdefghijklmnopqrstuvwxyz",
+            |w| got.push(w.to_string()),
+        );
+        let want = [
+            "product",
+            "description",
+            "main",
+            "content",
+            "body",
+            "css",
+            "h2",
+            "xmlhttp",
+            "a",
+            "very",
+            "long",
+            "word",
+            "that",
+            "goes",
+            "on",
+            "and",
+            "on",
+            "forever",
+        ];
+        assert_eq!(got, want);
+    }
 
     #[test]
     fn visible_chars_counts_what_is_not_whitespace() {

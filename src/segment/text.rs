@@ -108,6 +108,7 @@ pub fn segment(text: &str) -> Page {
         depth: 0,
         hints: 0,
         shape: 0,
+        words: 0..0,
     });
     let mut chunk: Vec<&str> = Vec::new();
     let mut first_chunk_lines = 0;
