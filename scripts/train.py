@@ -180,10 +180,6 @@ def fit(pages):
     return lgb.train(PARAMS, lgb.Dataset(X, y, weight=w), num_boost_round=ROUNDS)
 
 
-# The final probability is this share of the first stage's plus the rest of
-# the second stage's. Mirrored in src/score/classifier.rs.
-STAGE_ONE_SHARE = 0.25
-
 CONTEXT_NAMES = ["c_p", "c_prev", "c_next", "c_win3", "c_win10", "c_same_node",
                  "c_parent", "c_gparent", "c_page", "c_page_kept", "c_mass_before",
                  "c_mass_after", "c_mass_above", "c_page_max"]
@@ -436,8 +432,6 @@ def main():
             res = evaluate(pages, [pr > th for pr in probs2])
             print(f"stage2@{th:.2f}", fmt(res))
         print("stage2 sel", fmt(evaluate(pages, [select(p, pr) for p, pr in zip(pages, probs2)])))
-        final = [STAGE_ONE_SHARE * p1 + (1 - STAGE_ONE_SHARE) * p2 for p1, p2 in zip(probs, probs2)]
-        print("final sel", fmt(evaluate(pages, [select(p, pr) for p, pr in zip(pages, final)])))
         if args.oof:
             with open(args.oof + ".s2", "w", encoding="utf-8") as fh:
                 json.dump({p["dataset"] + "/" + p["id"]: [round(float(x), 3) for x in pr]

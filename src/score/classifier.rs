@@ -513,25 +513,7 @@ pub fn classify(page: &Page, vectors: &[[f32; N_FEATURES]], rule_scores: &[f32])
         })
         .collect();
     let row_refs: Vec<&[f32; model::N_FEATURES + N_CONTEXT]> = rows.iter().collect();
-    let mut second = log_odds_of_asked(1, &row_refs, &asked, vectors.len());
-    for &i in &asked {
-        let p = STAGE_ONE_SHARE * probs[i] + (1.0 - STAGE_ONE_SHARE) * probability(second[i]);
-        second[i] = log_odds(p);
-    }
-    second
-}
-
-/// The final probability is this share of the first stage's probability
-/// plus the rest of the second stage's: the first stage, which reads only
-/// the block and its surroundings, steadies the second where the context
-/// columns mislead it (held-out, scrapinghub +0.006 on one split, wcxb-dev
-/// flat). Mirrored in `scripts/train.py`.
-pub const STAGE_ONE_SHARE: f32 = 0.25;
-
-/// The inverse of [`probability`], finite for every input.
-fn log_odds(p: f32) -> f32 {
-    let p = p.clamp(1e-7, 1.0 - 1e-7);
-    (p / (1.0 - p)).ln()
+    log_odds_of_asked(1, &row_refs, &asked, vectors.len())
 }
 
 /// Runs stage `stage` on the rows of the blocks in `asked` (one row per
@@ -555,15 +537,6 @@ fn log_odds_of_asked<const W: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn log_odds_inverts_probability_and_stays_finite() {
-        for x in [-8.0f32, -1.5, 0.0, 0.3, 6.0] {
-            assert!((log_odds(probability(x)) - x).abs() < 1e-3, "{x}");
-        }
-        assert!(log_odds(0.0).is_finite() && log_odds(0.0) < -15.0);
-        assert!(log_odds(1.0).is_finite() && log_odds(1.0) > 15.0);
-    }
 
     #[test]
     fn probabilities_are_in_range_and_monotone() {
