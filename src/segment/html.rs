@@ -266,20 +266,21 @@ impl<'a> Walker<'a> {
         id
     }
 
-    /// The page-wide index of each word of a class or id value, cached by
-    /// value.
-    fn words_of(&mut self, value: &'a str) -> &[u32] {
+    /// Appends the page-wide index of each word of a class or id value to
+    /// `page.node_words` (the words are cached by value).
+    fn push_words_of(&mut self, value: &'a str) {
         let Walker {
             page,
             word_ids,
             word_cache,
             ..
         } = self;
-        word_cache.entry(value).or_insert_with(|| {
+        let ids = word_cache.entry(value).or_insert_with(|| {
             let mut ids = Vec::new();
             super::class_words(value, |w| ids.push(Self::intern(page, word_ids, w)));
             ids
-        })
+        });
+        page.node_words.extend_from_slice(ids);
     }
 
     /// The page-wide index of a tag's word, `t_<tag>`.
@@ -299,12 +300,7 @@ impl<'a> Walker<'a> {
         let tag_word = self.tag_word(tag);
         self.page.node_words.push(tag_word);
         for v in attrs.hint_values[..2].iter().flatten() {
-            if !v.is_empty() {
-                // (Moved out and back: `words_of` borrows the walker.)
-                let mut words = std::mem::take(&mut self.page.node_words);
-                words.extend_from_slice(self.words_of(v));
-                self.page.node_words = words;
-            }
+            self.push_words_of(v);
         }
         let own = &mut self.page.node_words[start..];
         own.sort_unstable();
