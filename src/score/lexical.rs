@@ -173,10 +173,7 @@ fn class_scores_with(table: &Table, page: &Page) -> Vec<f32> {
             ws
         })
         .collect();
-    let words_of = |node: u32| -> &[u32] {
-        let r = &page.nodes[node as usize].words;
-        &page.node_words[r.start as usize..r.end as usize]
-    };
+    let words_of = |node: u32| page.words_of(node);
     // "Anywhere above" features of each node's chain: weight sum and count
     // of the distinct words of the node and its ancestors. Nodes come in
     // document order (a parent before its children), so the chain of the
@@ -232,12 +229,7 @@ pub fn class_feature_names(page: &Page, block: usize) -> Vec<String> {
         return Vec::new();
     };
     let word = |id: u32| page.class_words[id as usize].as_str();
-    let words_of = |node: u32| {
-        let r = &page.nodes[node as usize].words;
-        page.node_words[r.start as usize..r.end as usize]
-            .iter()
-            .map(move |&id| word(id))
-    };
+    let words_of = |node: u32| page.words_of(node).iter().map(move |&id| word(id));
     let mut names: Vec<String> = Vec::new();
     for (level, n) in levels(page, b.node) {
         names.extend(words_of(n).map(|w| format!("{level}:{w}")));

@@ -1463,8 +1463,7 @@ mod tests {
     }
 
     fn node_words(page: &Page, node: u32) -> Vec<&str> {
-        let r = &page.nodes[node as usize].words;
-        page.node_words[r.start as usize..r.end as usize]
+        page.words_of(node)
             .iter()
             .map(|&i| page.class_words[i as usize].as_str())
             .collect()

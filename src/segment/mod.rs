@@ -219,6 +219,18 @@ pub fn class_words(value: &str, mut f: impl FnMut(&str)) {
 }
 
 impl Page {
+    /// The indices (into [`Page::class_words`]) of a node's tag, class and
+    /// id words; none for a node the page does not have.
+    pub fn words_of(&self, node: u32) -> &[u32] {
+        self.nodes
+            .get(node as usize)
+            .and_then(|n| {
+                self.node_words
+                    .get(n.words.start as usize..n.words.end as usize)
+            })
+            .unwrap_or(&[])
+    }
+
     /// Iterates over a node and its ancestors up to the root, innermost first.
     pub fn ancestors(&self, node: u32) -> Ancestors<'_> {
         Ancestors {
