@@ -78,23 +78,48 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Calls `f` for each word token of `text`, lowercased into a reused buffer;
 /// CJK ideographs and kana are one token each (hangul stays in words).
+///
+/// A lowercase ASCII word standing alone (not continued by an apostrophe or
+/// a non-ASCII letter) is passed as it is, without copying.
 pub fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     buf.clear();
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         // ASCII: the same rules as below, without the Unicode tables.
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                buf.push(c.to_ascii_lowercase());
-            } else if c == '\'' {
-                if !buf.is_empty() {
-                    buf.push('\'');
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                let start = i;
+                let mut upper = false;
+                while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                    upper |= bytes[i].is_ascii_uppercase();
+                    i += 1;
                 }
-            } else if !buf.is_empty() {
-                f(buf.trim_end_matches('\''));
-                buf.clear();
+                let run = &text[start..i];
+                let ends_here = bytes.get(i).is_none_or(|&n| n.is_ascii() && n != b'\'');
+                if buf.is_empty() && ends_here && !upper {
+                    f(run);
+                } else {
+                    buf.extend(run.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                }
+            } else {
+                i += 1;
+                if b == b'\'' {
+                    if !buf.is_empty() {
+                        buf.push('\'');
+                    }
+                } else if !buf.is_empty() {
+                    f(buf.trim_end_matches('\''));
+                    buf.clear();
+                }
             }
             continue;
         }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if crate::chars::is_alphanumeric(c) || c == '’' {
             let single = is_cjk(c) && !matches!(c as u32, 0xac00..=0xd7af);
             if single {
@@ -106,7 +131,7 @@ pub fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
                 f(c.encode_utf8(&mut tmp));
                 continue;
             }
-            if c == '\'' || c == '’' {
+            if c == '’' {
                 if buf.is_empty() {
                     continue;
                 }
