@@ -152,12 +152,30 @@ fn word_hashes(text: &str) -> Vec<u64> {
     let mut out = Vec::new();
     let mut cur = FxHasher::default();
     let mut in_word = false;
-    for c in text.chars() {
-        // ASCII letters: lowercased without the Unicode tables.
-        if c.is_ascii_alphabetic() {
-            c.to_ascii_lowercase().hash(&mut cur);
-            in_word = true;
-        } else if crate::chars::is_alphabetic(c) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // ASCII letters: lowercased without the Unicode tables (hashed as
+            // chars, like the letters below).
+            i += 1;
+            if b.is_ascii_alphabetic() {
+                cur.write_u32(u32::from(b.to_ascii_lowercase()));
+                in_word = true;
+            } else if b.is_ascii_digit() || b == b'\'' {
+                // digits and apostrophes vanish inside words
+            } else if in_word {
+                out.push(std::mem::take(&mut cur).finish());
+                in_word = false;
+            }
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        if crate::chars::is_alphabetic(c) {
             if crate::score::stopwords::is_cjk(c) {
                 if in_word {
                     out.push(std::mem::take(&mut cur).finish());
@@ -172,7 +190,7 @@ fn word_hashes(text: &str) -> Vec<u64> {
                 }
                 in_word = true;
             }
-        } else if c.is_numeric() || c == '\'' || c == '’' {
+        } else if c.is_numeric() || c == '’' {
             // digits and apostrophes vanish inside words
         } else if in_word {
             out.push(std::mem::take(&mut cur).finish());
@@ -518,6 +536,58 @@ mod tests {
             assert_eq!(got, reference(text), "{text:?}");
         }
     }
+    #[test]
+    fn word_hashes_are_those_of_a_char_by_char_walk() {
+        // The rules applied to every character alike, ASCII included.
+        fn reference(text: &str) -> Vec<u64> {
+            let mut out = Vec::new();
+            let mut cur = FxHasher::default();
+            let mut in_word = false;
+            for c in text.chars() {
+                if crate::chars::is_alphabetic(c) {
+                    if crate::score::stopwords::is_cjk(c) {
+                        if in_word {
+                            out.push(std::mem::take(&mut cur).finish());
+                            in_word = false;
+                        }
+                        let mut h = FxHasher::default();
+                        c.hash(&mut h);
+                        out.push(h.finish());
+                    } else {
+                        c.to_lowercase().for_each(|l| l.hash(&mut cur));
+                        in_word = true;
+                    }
+                } else if c.is_numeric() || c == '\'' || c == '’' {
+                } else if in_word {
+                    out.push(std::mem::take(&mut cur).finish());
+                    in_word = false;
+                }
+            }
+            if in_word {
+                out.push(cur.finish());
+            }
+            out
+        }
+        const ALPHABET: &[char] = &[
+            'a', 'B', 'z', '7', ' ', '.', '\'', '’', 'é', 'Ä', 'İ', '漢', '한', '٣', 'K', '\n',
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..(state % 24) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
+            }
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            assert_eq!(word_hashes(&text), reference(&text), "{text:?}");
+        }
+        assert_eq!(word_hashes("It's 42 Apples"), reference("its apples"));
+    }
+
     use crate::segment::html;
 
     fn merges_of(src: &str) -> (Page, Vec<Merge>) {
