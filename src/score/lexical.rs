@@ -20,14 +20,74 @@
 
 use super::model;
 use crate::segment::Page;
-use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// A learned weight table.
 struct Table {
     bias: f32,
-    weights: FxHashMap<u64, f32>,
+    weights: Weights,
+}
+
+/// Weights by key, in one open-addressing array of `(key, weight)` slots:
+/// a lookup reads one slot (or a few neighbours), where a general hash map
+/// reads a control byte and then the slot, two cache misses for a table
+/// too large for the L1 cache. Keys are hashes already, so their top bits
+/// pick the slot.
+struct Weights {
+    slots: Vec<(u64, f32)>,
+    /// Top bits of a key that pick its first slot.
+    shift: u32,
+    /// The weight of [`EMPTY`] itself, should a real key hash to it.
+    empty_key: Option<f32>,
+}
+
+/// Key of an empty slot.
+const EMPTY: u64 = 0;
+
+impl Weights {
+    fn new(entries: impl IntoIterator<Item = (u64, f32)>) -> Weights {
+        let entries: Vec<(u64, f32)> = entries.into_iter().collect();
+        // At most half full, so probes stay short.
+        let capacity = (entries.len() * 2).next_power_of_two().max(16);
+        let mut weights = Weights {
+            slots: vec![(EMPTY, 0.0); capacity],
+            shift: 64 - capacity.trailing_zeros(),
+            empty_key: None,
+        };
+        for (key, w) in entries {
+            if key == EMPTY {
+                weights.empty_key = Some(w);
+                continue;
+            }
+            let mask = capacity - 1;
+            let mut i = (key >> weights.shift) as usize;
+            // (A repeated key keeps its last weight, as a map would.)
+            while weights.slots[i].0 != EMPTY && weights.slots[i].0 != key {
+                i = (i + 1) & mask;
+            }
+            weights.slots[i] = (key, w);
+        }
+        weights
+    }
+
+    fn get(&self, key: u64) -> Option<f32> {
+        if key == EMPTY {
+            return self.empty_key;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key >> self.shift) as usize;
+        loop {
+            let (k, w) = self.slots[i];
+            if k == key {
+                return Some(w);
+            }
+            if k == EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 fn word_key(word: &[u8]) -> u64 {
@@ -49,28 +109,22 @@ fn class_key(level: u8, word: &[u8]) -> u64 {
 impl Table {
     /// The text model from its features (`word` or `word word`).
     fn text(bias: f32, entries: &[(&str, f32)]) -> Table {
-        let weights = entries
-            .iter()
-            .map(|&(feature, w)| {
-                let key = match feature.split_once(' ') {
-                    Some((a, b)) => pair_key(word_key(a.as_bytes()), word_key(b.as_bytes())),
-                    None => word_key(feature.as_bytes()),
-                };
-                (key, w)
-            })
-            .collect();
+        let weights = Weights::new(entries.iter().map(|&(feature, w)| {
+            let key = match feature.split_once(' ') {
+                Some((a, b)) => pair_key(word_key(a.as_bytes()), word_key(b.as_bytes())),
+                None => word_key(feature.as_bytes()),
+            };
+            (key, w)
+        }));
         Table { bias, weights }
     }
 
     /// The class model from its features (`level:word`).
     fn class(bias: f32, entries: &[(&str, f32)]) -> Table {
-        let weights = entries
-            .iter()
-            .filter_map(|&(feature, w)| {
-                let (prefix, word) = feature.split_once(':')?;
-                Some((class_key(class_level(prefix)?, word.as_bytes()), w))
-            })
-            .collect();
+        let weights = Weights::new(entries.iter().filter_map(|&(feature, w)| {
+            let (prefix, word) = feature.split_once(':')?;
+            Some((class_key(class_level(prefix)?, word.as_bytes()), w))
+        }));
         Table { bias, weights }
     }
 }
@@ -122,7 +176,7 @@ fn text_score_with(table: &Table, text: &str, scratch: &mut TextScratch) -> f32 
     features.extend(words.windows(2).map(|p| pair_key(p[0], p[1])));
     features.sort_unstable();
     features.dedup();
-    let sum: f32 = features.iter().filter_map(|k| table.weights.get(k)).sum();
+    let sum: f32 = features.iter().filter_map(|&k| table.weights.get(k)).sum();
     table.scaled(sum, features.len())
 }
 
@@ -166,8 +220,7 @@ fn class_scores_with(table: &Table, page: &Page) -> Vec<f32> {
             for (level, x) in ws.iter_mut().enumerate() {
                 *x = table
                     .weights
-                    .get(&class_key(level as u8, w.as_bytes()))
-                    .copied()
+                    .get(class_key(level as u8, w.as_bytes()))
                     .unwrap_or(0.0);
             }
             ws
@@ -308,7 +361,7 @@ mod tests {
                 let (level, word) = n.split_once(':')?;
                 table
                     .weights
-                    .get(&class_key(class_level(level)?, word.as_bytes()))
+                    .get(class_key(class_level(level)?, word.as_bytes()))
             })
             .sum();
         let got = class_scores_with(&table, &page)[0];
@@ -317,6 +370,23 @@ mod tests {
             (got - (0.5 + sum / (names.len() as f32).sqrt())).abs() < 1e-6,
             "{got}"
         );
+    }
+
+    #[test]
+    fn weights_find_every_key_and_only_those() {
+        let entries: Vec<(u64, f32)> = (0..1000u64)
+            .map(|i| (word_key(&i.to_le_bytes()), i as f32))
+            .chain([(EMPTY, -1.0), (u64::MAX, 7.0)])
+            .collect();
+        let weights = Weights::new(entries.iter().copied());
+        for &(key, w) in &entries {
+            assert_eq!(weights.get(key), Some(w));
+        }
+        for i in 1000..3000u64 {
+            assert_eq!(weights.get(word_key(&i.to_le_bytes())), None);
+        }
+        assert_eq!(Weights::new([(5, 1.0), (5, 2.0)]).get(5), Some(2.0));
+        assert_eq!(Weights::new([]).get(EMPTY), None);
     }
 
     #[test]
