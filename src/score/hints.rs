@@ -5,7 +5,7 @@
 //! `left-sidebar-wrap`); short ones (`ad`, `nav`, `tags`) only as whole
 //! tokens, so `header` is not an ad and `shadow` is not a sidebar.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::sync::OnceLock;
 
 /// One thing an element's class/id/role/itemprop can say about it.
@@ -352,6 +352,8 @@ fn matcher() -> &'static AhoCorasick {
         AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            // A full DFA: a table lookup per byte (the lists are small).
+            .kind(Some(AhoCorasickKind::DFA))
             .build(KEYWORDS.iter().map(|k| k.0))
             .expect("static keyword list builds")
     })
