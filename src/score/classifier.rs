@@ -6,10 +6,10 @@
 //! same vector plus [`super::vector::context_vectors`] — what the first stage
 //! thinks of the block's neighbours, siblings and page.
 //!
-//! Walking the trees is a tenth of a page's cleaning time. On CPUs with
-//! AVX-512 the walk looks up sixteen blocks' nodes per instruction (see
-//! `wide`); elsewhere it walks eight blocks in lockstep. Both add the same
-//! leaves in the same order, so scores are identical bit for bit.
+//! On CPUs with AVX-512 sixteen blocks go through a tree at once, every
+//! node tested by one compare (see `wide`); elsewhere eight blocks walk
+//! each tree in lockstep. Both add the same leaves in the same order, so
+//! scores are identical bit for bit.
 
 use super::model;
 use super::vector::{self, N_CONTEXT, N_FEATURES};
@@ -227,98 +227,136 @@ impl LockstepForest {
     }
 }
 
-/// The forest walked with AVX-512, sixteen vectors at a time.
+/// The forest walked with AVX-512, sixteen vectors at a time, by bit
+/// vectors instead of paths (QuickScorer, Lucchese et al., SIGIR 2015).
 ///
-/// A tree of at most 32 internal nodes and 32 leaves fits in registers:
-/// its splits, features, children and leaf values are two 512-bit registers
-/// each, and one permute instruction looks up sixteen nodes at once. Only
-/// the feature values need a gather, from the sixteen vectors laid side by
-/// side. Same walks, same sums (leaves added in tree order), bit for bit.
+/// Number a tree's leaves left to right. A vector that goes right at a node
+/// cannot end in any leaf of the node's left subtree; testing every node
+/// and striking out the left subtrees of those that send the vector right
+/// leaves the vector's exit leaf as the leftmost leaf not struck out. Each
+/// test is a plain load (feature `f` of sixteen vectors laid side by side
+/// is sixteen consecutive floats), a compare and a masked AND, and no test
+/// waits for another, where a walk down the tree waits at every level for
+/// the gather of the previous one. Same leaves, added in tree order: the
+/// same sums, bit for bit.
 #[cfg(target_arch = "x86_64")]
 mod wide {
     use super::LockstepForest;
     use std::arch::x86_64::*;
+    use std::ops::Range;
 
     /// Vectors per register.
     pub const WIDTH: usize = 16;
     /// Registers of vectors walked together.
     pub const GROUP: usize = 4;
-    /// Local node numbers below this are internal nodes; `LEAF + k` is leaf `k`.
-    const LEAF: i32 = 32;
+    /// Leaves a tree may have (one bit each).
+    const MAX_LEAVES: usize = 32;
 
-    /// One tree, numbered locally: internal nodes `0..32`, leaves `32..64`.
+    /// One test: `offset` is the feature's position in a block of vectors
+    /// laid side by side (`feature * WIDTH`); a vector with
+    /// `!(v[feature] <= split)` goes right, which keeps only the leaves in
+    /// `keep` (every leaf but those of the node's left subtree).
+    #[derive(Debug, Clone, Copy)]
+    struct Test {
+        offset: u32,
+        split: f32,
+        keep: u32,
+    }
+
+    /// One tree: its tests and its leaf values, left to right.
     #[derive(Debug, Clone)]
     #[repr(C, align(64))]
     struct Tree {
-        splits: [f32; 32],
-        features: [i32; 32],
-        left: [i32; 32],
-        right: [i32; 32],
-        leaves: [f32; 32],
-        root: i32,
+        leaves: [f32; MAX_LEAVES],
+        tests: Range<usize>,
     }
 
     /// The trees of a [`LockstepForest`] in the layout above, and the
     /// number of features they read.
     #[derive(Debug)]
-    pub struct Trees(Vec<Tree>, usize);
+    pub struct Trees {
+        trees: Vec<Tree>,
+        tests: Vec<Test>,
+        width: usize,
+    }
 
     impl Trees {
-        /// Lays out `forest`, or `None` when a tree is too large (or a
-        /// feature out of range) for this walk.
+        /// Lays out `forest`, or `None` when a tree has more than 32
+        /// leaves (or a feature is out of range) for this walk.
         pub fn new(forest: &LockstepForest) -> Option<Trees> {
             let nodes = &forest.nodes;
             let first_leaf = forest.first_leaf;
             let mut trees = Vec::with_capacity(forest.trees.len());
+            let mut tests: Vec<Test> = Vec::new();
             for &(root, _, _) in &forest.trees {
                 let mut tree = Tree {
-                    splits: [0.0; 32],
-                    features: [0; 32],
-                    left: [0; 32],
-                    right: [0; 32],
-                    leaves: [0.0; 32],
-                    root: 0,
+                    leaves: [0.0; MAX_LEAVES],
+                    tests: tests.len()..tests.len(),
                 };
-                // Number the tree's nodes: internal ones and leaves apart.
-                let (mut internal, mut leaves) = (0i32, 0i32);
-                let mut local = |n: u32| -> Option<i32> {
+                // Depth first, left before right: leaves come in left-to-
+                // right order, and the leaves below a node are a run of
+                // them. A node is entered (false) and then closed (true),
+                // once its subtrees are numbered.
+                let mut leaves = 0usize;
+                // Per open node: (node, its test's index, first leaf below
+                // it, first leaf of its right subtree).
+                let mut open: Vec<(u32, usize, usize, Option<usize>)> = Vec::new();
+                let mut stack = vec![(root, false)];
+                while let Some((n, closing)) = stack.pop() {
                     if n >= first_leaf {
-                        let k = leaves;
+                        if leaves == MAX_LEAVES {
+                            return None;
+                        }
+                        tree.leaves[leaves] = nodes[n as usize].split;
                         leaves += 1;
-                        (k < 32).then(|| {
-                            tree.leaves[k as usize] = nodes[n as usize].split;
-                            LEAF + k
-                        })
-                    } else {
-                        let k = internal;
-                        internal += 1;
-                        (k < 32).then_some(k)
+                        // The leaf ends a left subtree when its parent is
+                        // still waiting for its right one.
+                        if let Some(top) = open.last_mut().filter(|top| top.3.is_none()) {
+                            top.3 = Some(leaves);
+                        }
+                        continue;
                     }
-                };
-                tree.root = local(root)?;
-                let mut stack = vec![(root, tree.root)];
-                while let Some((n, k)) = stack.pop() {
-                    if k >= LEAF {
+                    if closing {
+                        let Some((_, test, first, Some(right))) = open.pop() else {
+                            return None;
+                        };
+                        // Leaves `first..right` form the left subtree.
+                        let left_mask = mask(first, right);
+                        tests[test].keep = !left_mask;
+                        if let Some(top) = open.last_mut().filter(|top| top.3.is_none()) {
+                            top.3 = Some(leaves);
+                        }
                         continue;
                     }
                     let node = nodes[n as usize];
                     if node.feature as usize >= forest.width {
                         return None;
                     }
-                    let l = local(node.child[0])?;
-                    let r = local(node.child[1])?;
-                    let k = k as usize;
-                    tree.splits[k] = node.split;
-                    tree.features[k] = node.feature as i32;
-                    tree.left[k] = l;
-                    tree.right[k] = r;
-                    stack.push((node.child[0], l));
-                    stack.push((node.child[1], r));
+                    open.push((n, tests.len(), leaves, None));
+                    tests.push(Test {
+                        offset: node.feature * WIDTH as u32,
+                        split: node.split,
+                        keep: u32::MAX,
+                    });
+                    stack.push((n, true));
+                    stack.push((node.child[1], false));
+                    stack.push((node.child[0], false));
                 }
+                tree.tests.end = tests.len();
                 trees.push(tree);
             }
-            Some(Trees(trees, forest.width))
+            Some(Trees {
+                trees,
+                tests,
+                width: forest.width,
+            })
         }
+    }
+
+    /// Bits `from..to` set.
+    fn mask(from: usize, to: usize) -> u32 {
+        let upto = |k: usize| if k >= 32 { u32::MAX } else { (1u32 << k) - 1 };
+        upto(to) & !upto(from)
     }
 
     /// Whether this CPU can run [`add_log_odds`].
@@ -334,7 +372,7 @@ mod wide {
     #[target_feature(enable = "avx512f")]
     pub unsafe fn add_log_odds<const W: usize>(trees: &Trees, vs: &[&[f32; W]], sums: &mut [f32]) {
         // Every feature read must lie inside the vectors laid side by side.
-        assert!(W >= trees.1, "vectors narrower than the forest");
+        assert!(W >= trees.width, "vectors narrower than the forest");
         let used = vs.len().min(sums.len()).min(GROUP * WIDTH);
         if used == 0 {
             return;
@@ -379,8 +417,8 @@ mod wide {
         sums[..used].copy_from_slice(&out[..used]);
     }
 
-    /// Walks every tree for `G` chunks of [`WIDTH`] vectors laid side by
-    /// side, adding the leaves to `totals[..G]`.
+    /// Runs every tree's tests for `G` chunks of [`WIDTH`] vectors laid
+    /// side by side, adding each exit leaf to `totals[..G]`.
     ///
     /// # Safety
     /// The CPU must support AVX-512F, and `side_by_side` must hold `G`
@@ -392,78 +430,64 @@ mod wide {
         side_by_side: &[f32],
         totals: &mut [__m512; GROUP],
     ) {
-        assert!(side_by_side.len() >= G * W * WIDTH);
-        let lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        let leaf = _mm512_set1_epi32(LEAF);
-        for tree in &trees.0 {
-            // SAFETY: `Tree` is 64-byte aligned and each table is 32 lanes.
-            let (splits, features, left, right, leaves) = unsafe {
-                (
-                    [
-                        _mm512_load_ps(tree.splits.as_ptr()),
-                        _mm512_load_ps(tree.splits.as_ptr().add(16)),
-                    ],
-                    [
-                        _mm512_load_si512(tree.features.as_ptr().cast()),
-                        _mm512_load_si512(tree.features.as_ptr().add(16).cast()),
-                    ],
-                    [
-                        _mm512_load_si512(tree.left.as_ptr().cast()),
-                        _mm512_load_si512(tree.left.as_ptr().add(16).cast()),
-                    ],
-                    [
-                        _mm512_load_si512(tree.right.as_ptr().cast()),
-                        _mm512_load_si512(tree.right.as_ptr().add(16).cast()),
-                    ],
-                    [
-                        _mm512_load_ps(tree.leaves.as_ptr()),
-                        _mm512_load_ps(tree.leaves.as_ptr().add(16)),
-                    ],
-                )
-            };
-            let root = _mm512_set1_epi32(tree.root);
-            let mut at = [root; G];
-            let mut walking: [__mmask16; G] = [0; G];
-            for w in walking.iter_mut() {
-                *w = _mm512_cmplt_epi32_mask(root, leaf);
-            }
-            // The chunks walk the tree side by side: their steps do not
-            // depend on each other, so their latencies overlap.
-            while walking.iter().any(|&w| w != 0) {
-                for c in 0..G {
-                    let feature = _mm512_permutex2var_epi32(features[0], at[c], features[1]);
-                    let split = _mm512_permutex2var_ps(splits[0], at[c], splits[1]);
-                    let cell = _mm512_add_epi32(_mm512_slli_epi32::<4>(feature), lanes);
-                    // SAFETY: walking lanes are on internal nodes, whose
-                    // features `Trees::new` checked are below the forest's
-                    // width, which `add_log_odds` checked is at most W, so
-                    // every cell read lies in chunk c's block.
+        assert!(side_by_side.len() >= G * W * WIDTH && W >= trees.width);
+        let exponent_bias = _mm512_set1_epi32(127);
+        for tree in &trees.trees {
+            // Bit k set: leaf k is still possible, for each lane.
+            let mut alive = [_mm512_set1_epi32(-1); G];
+            for test in &trees.tests[tree.tests.clone()] {
+                let split = _mm512_set1_ps(test.split);
+                let keep = _mm512_set1_epi32(test.keep as i32);
+                for (c, alive) in alive.iter_mut().enumerate() {
+                    // SAFETY: `test.offset` is `feature * WIDTH` with the
+                    // feature below the forest's width, at most W (checked
+                    // above), so the sixteen floats lie in chunk c's block.
                     let x = unsafe {
-                        _mm512_mask_i32gather_ps::<4>(
-                            _mm512_setzero_ps(),
-                            walking[c],
-                            cell,
-                            side_by_side.as_ptr().add(c * W * WIDTH),
+                        _mm512_loadu_ps(
+                            side_by_side
+                                .as_ptr()
+                                .add(c * W * WIDTH + test.offset as usize),
                         )
                     };
                     // Right when not `x <= split` (NaN goes right).
-                    let go_right = _mm512_cmp_ps_mask::<_CMP_NLE_UQ>(x, split);
-                    let next = _mm512_mask_blend_epi32(
-                        go_right,
-                        _mm512_permutex2var_epi32(left[0], at[c], left[1]),
-                        _mm512_permutex2var_epi32(right[0], at[c], right[1]),
-                    );
-                    at[c] = _mm512_mask_blend_epi32(walking[c], at[c], next);
-                    walking[c] &= _mm512_cmplt_epi32_mask(at[c], leaf);
+                    let right = _mm512_cmp_ps_mask::<_CMP_NLE_UQ>(x, split);
+                    *alive = _mm512_mask_and_epi32(*alive, right, *alive, keep);
                 }
             }
-            // Every lane is on a leaf: `at - 32` has the same low five bits.
+            // SAFETY: `Tree` is 64-byte aligned and holds 32 leaves.
+            let leaves = unsafe {
+                [
+                    _mm512_load_ps(tree.leaves.as_ptr()),
+                    _mm512_load_ps(tree.leaves.as_ptr().add(16)),
+                ]
+            };
             for c in 0..G {
+                // The exit leaf is the lowest bit set (one always is): that
+                // bit alone is a power of two, 2^k, whose float has the
+                // exponent field k + 127.
+                let lowest =
+                    _mm512_and_si512(alive[c], _mm512_sub_epi32(_mm512_setzero_si512(), alive[c]));
+                let as_float = _mm512_castps_si512(_mm512_cvtepu32_ps(lowest));
+                let leaf = _mm512_sub_epi32(_mm512_srli_epi32::<23>(as_float), exponent_bias);
                 totals[c] = _mm512_add_ps(
                     totals[c],
-                    _mm512_permutex2var_ps(leaves[0], at[c], leaves[1]),
+                    _mm512_permutex2var_ps(leaves[0], leaf, leaves[1]),
                 );
             }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::mask;
+
+        #[test]
+        fn masks_cover_the_leaf_runs() {
+            assert_eq!(mask(0, 0), 0);
+            assert_eq!(mask(0, 1), 1);
+            assert_eq!(mask(2, 5), 0b11100);
+            assert_eq!(mask(0, 32), u32::MAX);
+            assert_eq!(mask(31, 32), 1 << 31);
         }
     }
 }
@@ -583,6 +607,10 @@ mod tests {
         // Whatever this CPU runs (AVX-512 or not), and the portable walk,
         // on every page size the walks split differently.
         let forest = LockstepForest::new(stage);
+        // (On an AVX-512 CPU the model's trees must fit the wide walk, or
+        // this test would compare the portable walk with itself.)
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(forest.wide.is_some(), wide::available());
         let portable = LockstepForest::new(stage).scalar();
         for n in [0, 1, 5, 8, 16, 17, 37, 64, 65, 150] {
             let refs: Vec<&[f32; W]> = vectors.iter().take(n).collect();
