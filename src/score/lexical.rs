@@ -33,9 +33,13 @@ struct Table {
 /// a lookup reads one slot (or a few neighbours), where a general hash map
 /// reads a control byte and then the slot, two cache misses for a table
 /// too large for the L1 cache. Keys are hashes already, so their top bits
-/// pick the slot.
+/// pick the slot. Most words and pairs of a text have no weight: a bitmap
+/// small enough for the L1 cache (one bit per 64 KiB of keys' middle bits)
+/// turns most of them away before the table is read.
 struct Weights {
     slots: Vec<(u64, f32)>,
+    /// Bit `filter_bit(key)` is set for every key in the table.
+    filter: Vec<u64>,
     /// Top bits of a key that pick its first slot.
     shift: u32,
     /// The weight of [`EMPTY`] itself, should a real key hash to it.
@@ -45,6 +49,15 @@ struct Weights {
 /// Key of an empty slot.
 const EMPTY: u64 = 0;
 
+/// Bits in [`Weights::filter`] (8 KiB).
+const FILTER_BITS: usize = 1 << 16;
+
+/// A key's bit in [`Weights::filter`]: bits 16–31 of the key (the slot
+/// comes from the top bits).
+fn filter_bit(key: u64) -> usize {
+    (key >> 16) as usize & (FILTER_BITS - 1)
+}
+
 impl Weights {
     fn new(entries: impl IntoIterator<Item = (u64, f32)>) -> Weights {
         let entries: Vec<(u64, f32)> = entries.into_iter().collect();
@@ -52,6 +65,7 @@ impl Weights {
         let capacity = (entries.len() * 2).next_power_of_two().max(16);
         let mut weights = Weights {
             slots: vec![(EMPTY, 0.0); capacity],
+            filter: vec![0; FILTER_BITS / 64],
             shift: 64 - capacity.trailing_zeros(),
             empty_key: None,
         };
@@ -60,6 +74,8 @@ impl Weights {
                 weights.empty_key = Some(w);
                 continue;
             }
+            let bit = filter_bit(key);
+            weights.filter[bit / 64] |= 1 << (bit % 64);
             let mask = capacity - 1;
             let mut i = (key >> weights.shift) as usize;
             // (A repeated key keeps its last weight, as a map would.)
@@ -74,6 +90,10 @@ impl Weights {
     fn get(&self, key: u64) -> Option<f32> {
         if key == EMPTY {
             return self.empty_key;
+        }
+        let bit = filter_bit(key);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
         }
         let mask = self.slots.len() - 1;
         let mut i = (key >> self.shift) as usize;
