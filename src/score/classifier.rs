@@ -298,9 +298,9 @@ mod wide {
                 // them. A node is entered (false) and then closed (true),
                 // once its subtrees are numbered.
                 let mut leaves = 0usize;
-                // Per open node: (node, its test's index, first leaf below
-                // it, first leaf of its right subtree).
-                let mut open: Vec<(u32, usize, usize, Option<usize>)> = Vec::new();
+                // Per open node: its test's index, the first leaf below it
+                // and the first leaf of its right subtree (once known).
+                let mut open: Vec<(usize, usize, Option<usize>)> = Vec::new();
                 let mut stack = vec![(root, false)];
                 while let Some((n, closing)) = stack.pop() {
                     if n >= first_leaf {
@@ -311,20 +311,20 @@ mod wide {
                         leaves += 1;
                         // The leaf ends a left subtree when its parent is
                         // still waiting for its right one.
-                        if let Some(top) = open.last_mut().filter(|top| top.3.is_none()) {
-                            top.3 = Some(leaves);
+                        if let Some(top) = open.last_mut().filter(|top| top.2.is_none()) {
+                            top.2 = Some(leaves);
                         }
                         continue;
                     }
                     if closing {
-                        let Some((_, test, first, Some(right))) = open.pop() else {
+                        let Some((test, first, Some(right))) = open.pop() else {
                             return None;
                         };
                         // Leaves `first..right` form the left subtree.
                         let left_mask = mask(first, right);
                         tests[test].keep = !left_mask;
-                        if let Some(top) = open.last_mut().filter(|top| top.3.is_none()) {
-                            top.3 = Some(leaves);
+                        if let Some(top) = open.last_mut().filter(|top| top.2.is_none()) {
+                            top.2 = Some(leaves);
                         }
                         continue;
                     }
@@ -332,7 +332,7 @@ mod wide {
                     if node.feature as usize >= forest.width {
                         return None;
                     }
-                    open.push((n, tests.len(), leaves, None));
+                    open.push((tests.len(), leaves, None));
                     tests.push(Test {
                         offset: node.feature * WIDTH as u32,
                         split: node.split,

@@ -34,8 +34,9 @@ struct Table {
 /// reads a control byte and then the slot, two cache misses for a table
 /// too large for the L1 cache. Keys are hashes already, so their top bits
 /// pick the slot. Most words and pairs of a text have no weight: a bitmap
-/// small enough for the L1 cache (one bit per 64 KiB of keys' middle bits)
-/// turns most of them away before the table is read.
+/// small enough for the L1 cache (2^16 bits, 8 KiB, indexed by sixteen
+/// middle bits of the key) turns most of them away before the table is
+/// read.
 struct Weights {
     slots: Vec<(u64, f32)>,
     /// Bit `filter_bit(key)` is set for every key in the table.
@@ -63,6 +64,7 @@ impl Weights {
         let entries: Vec<(u64, f32)> = entries.into_iter().collect();
         // At most half full, so probes stay short.
         let capacity = (entries.len() * 2).next_power_of_two().max(16);
+        let mask = capacity - 1;
         let mut weights = Weights {
             slots: vec![(EMPTY, 0.0); capacity],
             filter: vec![0; FILTER_BITS / 64],
@@ -76,7 +78,6 @@ impl Weights {
             }
             let bit = filter_bit(key);
             weights.filter[bit / 64] |= 1 << (bit % 64);
-            let mask = capacity - 1;
             let mut i = (key >> weights.shift) as usize;
             // (A repeated key keeps its last weight, as a map would.)
             while weights.slots[i].0 != EMPTY && weights.slots[i].0 != key {
