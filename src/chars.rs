@@ -69,6 +69,27 @@ fn answer(c: char, ascii: fn(&char) -> bool, other: fn(char) -> bool) -> bool {
     }
 }
 
+/// `count` random strings of up to 23 characters drawn from `alphabet`
+/// (xorshift from `seed`): inputs for tests that compare a fast path with
+/// a plain reference.
+#[cfg(test)]
+pub(crate) fn random_texts(alphabet: &[char], seed: u64, count: usize) -> Vec<String> {
+    let mut state = seed;
+    (0..count)
+        .map(|_| {
+            let mut text = String::new();
+            for _ in 0..(state % 24) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(alphabet[(state >> 32) as usize % alphabet.len()]);
+            }
+            state = state.wrapping_add(0x9e37_79b9);
+            text
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -571,18 +571,7 @@ mod tests {
         const ALPHABET: &[char] = &[
             'a', 'B', 'z', '7', ' ', '.', '\'', '’', 'é', 'Ä', 'İ', '漢', '한', '٣', 'K', '\n',
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(state % 24) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
-            }
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+        for text in crate::chars::random_texts(ALPHABET, 0x9e37_79b9_7f4a_7c15, 5000) {
             assert_eq!(word_hashes(&text), reference(&text), "{text:?}");
         }
         assert_eq!(word_hashes("It's 42 Apples"), reference("its apples"));

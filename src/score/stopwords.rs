@@ -252,16 +252,7 @@ mod tests {
         const ALPHABET: &[char] = &[
             'a', 'b', 'Z', '1', ' ', ',', '\'', '’', '-', 'é', 'É', 'İ', '漢', 'か', '한', '\n',
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(state % 24) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push(ALPHABET[(state >> 32) as usize % ALPHABET.len()]);
-            }
-            state = state.wrapping_add(0x9e37_79b9);
+        for text in crate::chars::random_texts(ALPHABET, 0x2545_f491_4f6c_dd1d, 5000) {
             let mut got = Vec::new();
             for_each_token(&text, &mut String::new(), |w| got.push(w.to_string()));
             assert_eq!(got, reference(&text), "{text:?}");
