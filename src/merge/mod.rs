@@ -5,7 +5,8 @@
 //! why. Two kinds are found here:
 //!
 //! - **repeat**: the same passage twice after normalising case, whitespace,
-//!   punctuation and digits (a pull quote, a teaser repeated as the first
+//!   punctuation and the form of numbers, with the same figures (a pull
+//!   quote, a teaser repeated as the first
 //!   paragraph, a caption twice), confirmed by edit similarity over words
 //!   (`strsim`'s generic Levenshtein);
 //! - **contained**: a passage whose word trigrams all but entirely occur in a
@@ -217,6 +218,16 @@ fn trigrams(words: &[u64]) -> Vec<u64> {
     v
 }
 
+/// Whether two passages state the same figures: their ASCII digits, in
+/// order (so "1,200" and "1200" agree). Repeats are found with digits
+/// dropped, but entries of a list that differ only in their figures ("111
+/// reviews, 4.5 stars" / "43 reviews, 4.8 stars") are different passages.
+fn same_figures(a: &str, b: &str) -> bool {
+    a.bytes()
+        .filter(u8::is_ascii_digit)
+        .eq(b.bytes().filter(u8::is_ascii_digit))
+}
+
 /// Edit similarity of two word sequences: 1 − Levenshtein distance (in
 /// words) / the longer length.
 // `&Vec` because strsim's generic Levenshtein wants `&T: IntoIterator`.
@@ -289,7 +300,7 @@ pub fn find_merges(page: &Page, keep: &[bool], opts: &MergeOptions) -> Vec<Merge
         let similar_size = grams[short].len() * 100 >= grams[long].len() * 85;
         if similar_size {
             let sim = word_similarity(&norm[a], &norm[b]);
-            if sim >= opts.threshold {
+            if sim >= opts.threshold && same_figures(&page.blocks[a].text, &page.blocks[b].text) {
                 // Keep the copy in the body's flow; on a tie, the first.
                 let (drop, stay) = if content_around(a) > content_around(b) {
                     (b, a)
@@ -723,12 +734,28 @@ mod tests {
     }
 
     #[test]
-    fn digits_and_punctuation_do_not_hide_a_repeat() {
+    fn punctuation_and_number_format_do_not_hide_a_repeat() {
         let a =
             "In 2023 the company sold 1,200 cars, up from 900 the year before, its report says.";
         let b =
-            "In 2024 the company sold 1200 cars - up from 950 the year before - its report says";
+            "In 2023 the company sold 1200 cars - up from 900 the year before - its report says";
         let (_, m) = merges_of(&format!("<p>{a}</p><p>{P1}</p><p>{b}</p>"));
         assert_eq!(m.len(), 1, "{m:?}");
+    }
+
+    #[test]
+    fn passages_with_different_figures_are_not_repeats() {
+        // Entries of a list, or yearly figures: the same words, other facts.
+        let a =
+            "In 2023 the company sold 1,200 cars, up from 900 the year before, its report says.";
+        let b =
+            "In 2024 the company sold 1,300 cars, up from 1,200 the year before, its report says.";
+        let (_, m) = merges_of(&format!("<p>{a}</p><p>{P1}</p><p>{b}</p>"));
+        assert!(m.is_empty(), "{m:?}");
+        assert!(same_figures("1,200 cars in 2023", "1200 cars in 2023"));
+        assert!(!same_figures(
+            "111 reviews, 4.5 stars",
+            "43 reviews, 4.8 stars"
+        ));
     }
 }
