@@ -222,6 +222,19 @@ fn trigrams(words: &[u64]) -> Vec<u64> {
 /// order (so "1,200" and "1200" agree). Repeats are found with digits
 /// dropped, but entries of a list that differ only in their figures ("111
 /// reviews, 4.5 stars" / "43 reviews, 4.8 stars") are different passages.
+/// Whether every number of `short` (run of ASCII digits) also occurs in
+/// `long`: a passage is contained in a longer one only if its figures are
+/// ("Optoma ZU820T … 8800 Lumens" is not part of "Optoma ZU607T … 6500
+/// Lumens – Open Box").
+fn figures_within(short: &str, long: &str) -> bool {
+    fn numbers(t: &str) -> impl Iterator<Item = &str> {
+        t.split(|c: char| !c.is_ascii_digit())
+            .filter(|x| !x.is_empty())
+    }
+    let long: Vec<&str> = numbers(long).collect();
+    numbers(short).all(|n| long.contains(&n))
+}
+
 fn same_figures(a: &str, b: &str) -> bool {
     a.bytes()
         .filter(u8::is_ascii_digit)
@@ -313,7 +326,10 @@ pub fn find_merges(page: &Page, keep: &[bool], opts: &MergeOptions) -> Vec<Merge
                 continue;
             }
         }
-        if containment >= opts.threshold && !similar_size {
+        if containment >= opts.threshold
+            && !similar_size
+            && figures_within(&page.blocks[short].text, &page.blocks[long].text)
+        {
             pairs.push((containment, short, long, MergeKind::Contained));
         }
     }
@@ -757,5 +773,19 @@ mod tests {
             "111 reviews, 4.5 stars",
             "43 reviews, 4.8 stars"
         ));
+    }
+
+    #[test]
+    fn a_passage_is_contained_only_with_its_figures() {
+        let long = "Optoma ZU607T WUXGA Professional Installation Laser Projector with 6500 \
+                    Lumens, Open Box, sold with a full warranty and free delivery";
+        let other =
+            "Optoma ZU820T WUXGA Professional Installation Laser Projector with 8800 Lumens";
+        let same = "Optoma ZU607T WUXGA Professional Installation Laser Projector with 6500 Lumens";
+        let (_, m) = merges_of(&format!("<p>{long}</p><p>{P1}</p><p>{other}</p>"));
+        assert!(m.is_empty(), "{m:?}");
+        let (_, m) = merges_of(&format!("<p>{long}</p><p>{P1}</p><p>{same}</p>"));
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].kind, MergeKind::Contained);
     }
 }
