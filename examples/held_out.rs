@@ -75,11 +75,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if show_merges {
                 for m in &doc.merges {
                     let text = |i: usize| doc.page.blocks[i].text.as_str();
+                    let near = |i: usize| {
+                        [i.checked_sub(1), Some(i + 1)]
+                            .into_iter()
+                            .flatten()
+                            .filter(|&k| k < doc.page.blocks.len())
+                            .map(|k| doc.page.blocks[k].text.as_str())
+                            .collect::<Vec<_>>()
+                    };
                     eprintln!(
                         "{}",
                         serde_json::json!({"id": raw.id, "kind": m.kind, "similarity": m.similarity,
                             "dropped": text(m.dropped),
-                            "of": m.of.iter().map(|&i| text(i)).collect::<Vec<_>>()})
+                            "of": m.of.iter().map(|&i| text(i)).collect::<Vec<_>>(),
+                            "dropped_near": near(m.dropped),
+                            "of_near": m.of.first().map(|&i| near(i)).unwrap_or_default()})
                     );
                 }
             }
