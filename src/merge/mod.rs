@@ -218,10 +218,6 @@ fn trigrams(words: &[u64]) -> Vec<u64> {
     v
 }
 
-/// Whether two passages state the same figures: their ASCII digits, in
-/// order (so "1,200" and "1200" agree). Repeats are found with digits
-/// dropped, but entries of a list that differ only in their figures ("111
-/// reviews, 4.5 stars" / "43 reviews, 4.8 stars") are different passages.
 /// Whether every number of `short` (run of ASCII digits) also occurs in
 /// `long`: a passage is contained in a longer one only if its figures are
 /// ("Optoma ZU820T … 8800 Lumens" is not part of "Optoma ZU607T … 6500
@@ -235,6 +231,10 @@ fn figures_within(short: &str, long: &str) -> bool {
     numbers(short).all(|n| long.contains(&n))
 }
 
+/// Whether two passages state the same figures: their ASCII digits, in
+/// order (so "1,200" and "1200" agree). Repeats are found with digits
+/// dropped, but entries of a list that differ only in their figures ("111
+/// reviews, 4.5 stars" / "43 reviews, 4.8 stars") are different passages.
 fn same_figures(a: &str, b: &str) -> bool {
     a.bytes()
         .filter(u8::is_ascii_digit)
