@@ -6,9 +6,9 @@
 //!
 //! - **repeat**: the same passage twice after normalising case, whitespace,
 //!   punctuation and the form of numbers, with the same figures (a pull
-//!   quote, a teaser repeated as the first
-//!   paragraph, a caption twice), confirmed by edit similarity over words
-//!   (`strsim`'s generic Levenshtein);
+//!   quote, a teaser repeated as the first paragraph, a caption twice),
+//!   confirmed by edit similarity over words (`strsim`'s generic
+//!   Levenshtein);
 //! - **contained**: a passage whose word trigrams all but entirely occur in a
 //!   longer one (a quoted sentence, a forum reply quoting an earlier post).
 //!
