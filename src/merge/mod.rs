@@ -10,7 +10,8 @@
 //!   confirmed by edit similarity over words (`strsim`'s generic
 //!   Levenshtein);
 //! - **contained**: a passage whose word trigrams all but entirely occur in a
-//!   longer one (a quoted sentence, a forum reply quoting an earlier post).
+//!   longer one, numbers included (a quoted sentence, a forum reply quoting
+//!   an earlier post).
 //!
 //! Candidates come from an inverted index over hashed word trigrams, so the
 //! work grows with the number of shared trigrams, not with the square of the
