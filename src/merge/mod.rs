@@ -750,10 +750,13 @@ mod tests {
         assert!(m.is_empty(), "{m:?}");
     }
 
+    /// A sentence with figures, for the repeat tests below.
+    const CARS_2023: &str =
+        "In 2023 the company sold 1,200 cars, up from 900 the year before, its report says.";
+
     #[test]
     fn punctuation_and_number_format_do_not_hide_a_repeat() {
-        let a =
-            "In 2023 the company sold 1,200 cars, up from 900 the year before, its report says.";
+        let a = CARS_2023;
         let b =
             "In 2023 the company sold 1200 cars - up from 900 the year before - its report says";
         let (_, m) = merges_of(&format!("<p>{a}</p><p>{P1}</p><p>{b}</p>"));
@@ -763,8 +766,7 @@ mod tests {
     #[test]
     fn passages_with_different_figures_are_not_repeats() {
         // Entries of a list, or yearly figures: the same words, other facts.
-        let a =
-            "In 2023 the company sold 1,200 cars, up from 900 the year before, its report says.";
+        let a = CARS_2023;
         let b =
             "In 2024 the company sold 1,300 cars, up from 1,200 the year before, its report says.";
         let (_, m) = merges_of(&format!("<p>{a}</p><p>{P1}</p><p>{b}</p>"));
