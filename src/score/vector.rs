@@ -175,6 +175,13 @@ pub const FEATURE_NAMES: &[&str] = &[
     // class/id words of its element and ancestors
     "text_words",
     "class_words",
+    // teaser and machine-text signals: the block ends in an ellipsis (a cut
+    // excerpt); the share of such blocks in its repeated structure (a list of
+    // teasers), -1 outside one; the share of its characters in opaque tokens
+    // (URLs, file names, hex ids)
+    "ends_ellipsis",
+    "rep_ellipsis_share",
+    "opaque_share",
 ];
 
 /// Number of columns.
@@ -200,6 +207,37 @@ pub const CONTEXT_NAMES: &[&str] = &[
 
 /// Number of context columns.
 pub const N_CONTEXT: usize = CONTEXT_NAMES.len();
+
+/// True when a block's text ends in an ellipsis: "…", "...", "[…]", "(...)".
+fn ends_in_ellipsis(text: &str) -> bool {
+    let t = text.trim_end_matches([' ', ']', ')', '»']);
+    t.ends_with('…') || t.ends_with("...") || t.ends_with(". . .")
+}
+
+/// Share of the non-space characters of `text` in opaque tokens: URLs and
+/// paths, file names, hex ids, and long runs mixing letters and digits.
+fn opaque_share(text: &str) -> f32 {
+    let (mut total, mut opaque) = (0usize, 0usize);
+    for tok in text.split_whitespace() {
+        let len = tok.chars().count();
+        total += len;
+        let has_digit = tok.bytes().any(|c| c.is_ascii_digit());
+        let has_alpha = tok.bytes().any(|c| c.is_ascii_alphabetic());
+        let hexish =
+            len >= 8 && has_digit && tok.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-');
+        let url = tok.contains("://") || tok.starts_with("www.") || tok.matches('/').count() >= 2;
+        let mixed = len >= 10
+            && has_digit
+            && has_alpha
+            && tok
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'));
+        if hexish || url || mixed {
+            opaque += len;
+        }
+    }
+    opaque as f32 / total.max(1) as f32
+}
 
 fn ln1(x: f32) -> f32 {
     (1.0 + x).ln()
@@ -484,6 +522,38 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
     let main_depth = page.nodes[an.main_root as usize].depth as f32;
     let class_words = lexical::class_scores(page);
     let mut scratch = lexical::TextScratch::default();
+    // Teaser lists: each block's nearest repeated ancestor (three or more
+    // siblings of one shape, within four levels), and per such structure the
+    // share of its blocks that end in an ellipsis.
+    let ellipsis: Vec<bool> = page
+        .blocks
+        .iter()
+        .zip(&an.feats)
+        .map(|(b, f)| f.words >= 4 && ends_in_ellipsis(&b.text))
+        .collect();
+    let rep_group: Vec<Option<(u32, u32)>> = page
+        .blocks
+        .iter()
+        .map(|b| {
+            page.ancestors(b.node)
+                .take(4)
+                .find(|&a| rep(a as usize) >= 3.0)
+                .map(|a| {
+                    let nd = &page.nodes[a as usize];
+                    (nd.parent, nd.shape)
+                })
+        })
+        .collect();
+    let mut group_ellipsis: rustc_hash::FxHashMap<(u32, u32), (u32, u32)> = Default::default();
+    for ((g, &e), f) in rep_group.iter().zip(&ellipsis).zip(&an.feats) {
+        if let Some(g) = g
+            && f.words >= 4
+        {
+            let t = group_ellipsis.entry(*g).or_insert((0, 0));
+            t.0 += e as u32;
+            t.1 += 1;
+        }
+    }
     let mut out = Vec::with_capacity(n);
     for (i, b) in page.blocks.iter().enumerate() {
         let f = &an.feats[i];
@@ -706,6 +776,12 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
             0.0
         });
         put(class_words[i]);
+        put(ellipsis[i] as u8 as f32);
+        put(match rep_group[i].and_then(|g| group_ellipsis.get(&g)) {
+            Some(&(e, t)) => e as f32 / t.max(1) as f32,
+            None => -1.0,
+        });
+        put(opaque_share(text));
         debug_assert_eq!(k, N_FEATURES);
         out.push(v);
     }
@@ -852,6 +928,57 @@ mod tests {
         assert_eq!(v.len(), page.blocks.len());
         assert!(v.iter().flatten().all(|x| x.is_finite()));
         assert_eq!(FEATURE_NAMES.len(), N_FEATURES);
+    }
+
+    #[test]
+    fn cut_excerpts_end_in_an_ellipsis() {
+        assert!(ends_in_ellipsis("Officials said the plan would..."));
+        assert!(ends_in_ellipsis("a plan for the year …"));
+        assert!(ends_in_ellipsis("and then [...]"));
+        assert!(ends_in_ellipsis("and then […]"));
+        assert!(!ends_in_ellipsis("A finished sentence."));
+        assert!(!ends_in_ellipsis("Wait… then it ended."));
+    }
+
+    #[test]
+    fn opaque_share_counts_urls_and_ids_not_words() {
+        assert_eq!(
+            opaque_share("A plain sentence of words, 2024 included."),
+            0.0
+        );
+        assert_eq!(opaque_share("https://cdn.example.com/a/b.jpg"), 1.0);
+        assert_eq!(opaque_share("f2f260c3-bf1f-466a-b856-6f031758a086"), 1.0);
+        let half = opaque_share("thumb: 5001_STAPLE_TEE_BONE_THUMB_1.jpg");
+        assert!(half > 0.8 && half < 1.0, "{half}");
+    }
+
+    #[test]
+    fn teaser_lists_share_their_ellipses() {
+        let item = |t: &str| format!("<li class=t><a href=/x>Headline</a><p>{t}</p></li>");
+        let html = format!(
+            "<article><h1>T</h1><p>The article's own paragraph, which ends properly.</p></article>\
+             <ul>{}{}{}{}</ul>",
+            item("The first excerpt runs on and stops..."),
+            item("The second excerpt runs on and stops…"),
+            item("The third excerpt runs on and stops..."),
+            item("The fourth excerpt ends with a full stop."),
+        );
+        let page = html::segment(&html);
+        let an = super::super::analyze(&page, false);
+        let v = vectors(&page, &an);
+        let col = |name: &str| FEATURE_NAMES.iter().position(|n| *n == name).unwrap();
+        let (ends, share) = (col("ends_ellipsis"), col("rep_ellipsis_share"));
+        let of = |needle: &str| {
+            let i = page
+                .blocks
+                .iter()
+                .position(|b| b.text.contains(needle))
+                .unwrap();
+            (v[i][ends], v[i][share])
+        };
+        assert_eq!(of("first excerpt"), (1.0, 0.75));
+        assert_eq!(of("fourth excerpt"), (0.0, 0.75));
+        assert_eq!(of("own paragraph"), (0.0, -1.0));
     }
 
     /// Context of four one-word blocks, three in one `<div>` and one in
