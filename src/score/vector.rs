@@ -781,7 +781,11 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
             Some(&(e, t)) => e as f32 / t.max(1) as f32,
             None => -1.0,
         });
-        put(opaque_share(text));
+        put(if j.score > model::PREFILTER_SCORE {
+            opaque_share(text)
+        } else {
+            0.0
+        });
         debug_assert_eq!(k, N_FEATURES);
         out.push(v);
     }
