@@ -952,8 +952,8 @@ mod tests {
         );
         assert_eq!(opaque_share("https://cdn.example.com/a/b.jpg"), 1.0);
         assert_eq!(opaque_share("f2f260c3-bf1f-466a-b856-6f031758a086"), 1.0);
-        let half = opaque_share("thumb: 5001_STAPLE_TEE_BONE_THUMB_1.jpg");
-        assert!(half > 0.8 && half < 1.0, "{half}");
+        let mostly = opaque_share("thumb: 5001_STAPLE_TEE_BONE_THUMB_1.jpg");
+        assert!(mostly > 0.8 && mostly < 1.0, "{mostly}");
     }
 
     #[test]
