@@ -94,7 +94,8 @@ fn kind_for(tag: &str) -> (BlockKind, u8) {
 struct Attrs<'a> {
     /// Hidden by the `hidden` attribute, an inline style or a hiding class.
     hidden: bool,
-    /// `aria-hidden="true"`: decoration for sighted readers only.
+    /// `aria-hidden="true"`: decoration for sighted readers only (never
+    /// set on the main landmark, see [`read_attrs`]).
     aria_hidden: bool,
     href: bool,
     role: Option<&'a str>,
@@ -133,6 +134,15 @@ fn read_attrs(el: &scraper::node::Element) -> Attrs<'_> {
             "lang" => a.lang = Some(v),
             _ => {}
         }
+    }
+    // The main landmark is never decoration: `aria-hidden` on it marks the
+    // page behind an open modal dialog (a cookie wall caught by the crawler).
+    if a.aria_hidden
+        && (el.name() == "main"
+            || a.role
+                .is_some_and(|r| r.trim().eq_ignore_ascii_case("main")))
+    {
+        a.aria_hidden = false;
     }
     a
 }
@@ -1499,6 +1509,20 @@ mod tests {
              <div style=\"display: none\">h3</div><template>h4</template></div>",
         );
         assert_eq!(texts(&p), ["Keep"]);
+    }
+
+    #[test]
+    fn aria_hidden_main_landmark_is_a_modal_background_and_kept() {
+        // A cookie dialog open over the page hides the main landmark from
+        // assistive technology; its text is still the page's content.
+        let p = segment(
+            "<div role=\"dialog\" aria-modal=\"true\"><p>We use cookies</p></div>\
+             <main aria-hidden=\"true\"><p>The item</p>\
+             <span aria-hidden=\"true\">icon</span></main>\
+             <div role=\"main\" aria-hidden=\"TRUE\"><p>More of it</p></div>\
+             <div aria-hidden=\"true\"><p>Decoration</p></div>",
+        );
+        assert_eq!(texts(&p), ["We use cookies", "The item", "More of it"]);
     }
 
     #[test]
