@@ -2,8 +2,10 @@
 //!
 //! Block-level elements start and end blocks; inline text is joined with the
 //! spacing a browser would show; `<br><br>` splits a block; script, style,
-//! template, hidden and `aria-hidden` content is dropped. Data tables become a
-//! single [`BlockKind::Table`] block; layout tables are treated like `<div>`s.
+//! template, hidden and `aria-hidden` content is dropped (except `aria-hidden`
+//! on the main landmark: that is the page behind an open modal dialog). Data
+//! tables become a single [`BlockKind::Table`] block; layout tables are
+//! treated like `<div>`s.
 //! The walk is iterative, so deep nesting cannot overflow the stack.
 
 use super::{Block, BlockKind, Node, Page, TagRole, visible_chars};
