@@ -3,9 +3,11 @@
 //! Block-level elements start and end blocks; inline text is joined with the
 //! spacing a browser would show; `<br><br>` splits a block; script, style,
 //! template, hidden and `aria-hidden` content is dropped (except `aria-hidden`
-//! on the main landmark: that is the page behind an open modal dialog). Data
-//! tables become a single [`BlockKind::Table`] block; layout tables are
-//! treated like `<div>`s.
+//! on the main landmark: that is the page behind an open modal dialog), but
+//! React's streamed content (`<div hidden id="S:…">`), which a script shows
+//! at once, is walked where its placeholder stands. Data tables become a
+//! single [`BlockKind::Table`] block; layout tables are treated like
+//! `<div>`s.
 //! The walk is iterative, so deep nesting cannot overflow the stack.
 
 use super::{Block, BlockKind, Node, Page, TagRole, visible_chars};
@@ -219,9 +221,101 @@ struct Walker<'a> {
     /// Keep content hidden by `hidden`, inline styles or classes (pages that
     /// reveal their main content with JavaScript).
     keep_soft_hidden: bool,
+    /// React streaming content by id suffix, indexed at the first
+    /// placeholder (see [`Walker::streamed_content`]).
+    streamed: Option<FxHashMap<&'a str, NodeRef<'a, DomNode>>>,
+    /// Streamed content already walked at its placeholder.
+    relocated: rustc_hash::FxHashSet<ego_tree::NodeId>,
+}
+
+/// What [`Walker::streamed_content`] found.
+enum Streamed<'a> {
+    /// The element is a React streaming placeholder; walk this content there.
+    Relocated(NodeRef<'a, DomNode>),
+    /// The element is streamed content already walked at its placeholder.
+    AlreadyWalked,
+}
+
+/// The end of the loading fallback after a React streaming placeholder:
+/// the `<!--/$-->` comment that closes the boundary (`<!--$?-->` opens it,
+/// just before the placeholder). The placeholder itself when there is none
+/// (a `P:` placeholder, or a page saved without comments).
+fn fallback_end(placeholder: NodeRef<'_, DomNode>) -> NodeRef<'_, DomNode> {
+    let mut depth = 0u32;
+    for sibling in placeholder.next_siblings() {
+        if let DomNode::Comment(c) = sibling.value() {
+            match c.comment.trim() {
+                "$" | "$?" | "$!" => depth += 1,
+                "/$" if depth == 0 => return sibling,
+                "/$" => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    placeholder
+}
+
+/// The React streaming content of a document (see
+/// [`Walker::streamed_content`]), by the id suffix after `S:`.
+fn index_streamed(root: NodeRef<'_, DomNode>) -> FxHashMap<&str, NodeRef<'_, DomNode>> {
+    let mut index = FxHashMap::default();
+    for node in root.descendants() {
+        if let Some(el) = node.value().as_element()
+            && el.name() == "div"
+            && el.attr("hidden").is_some()
+            && let Some(suffix) = el.id().and_then(|id| id.strip_prefix("S:"))
+        {
+            index.entry(suffix).or_insert(node);
+        }
+    }
+    index
+}
+
+/// True for React streaming content: `<div hidden id="S:…">`, sent after the
+/// shell and moved by a script into its placeholder (`<template id="B:…">`
+/// or `<template id="P:…">`).
+fn is_streamed_content(tag: &str, attrs: &Attrs<'_>) -> bool {
+    tag == "div" && attrs.hidden && attrs.hint_values[1].is_some_and(|id| id.starts_with("S:"))
 }
 
 impl<'a> Walker<'a> {
+    /// React streaming (`renderToPipeableStream`, the Next.js app router)
+    /// sends each suspended part of the page late, as `<div hidden id="S:n">`
+    /// at the end of the body, with a script that moves it into its
+    /// placeholder `<template id="B:n">` (or `P:n`) and drops the loading
+    /// fallback. For a placeholder this returns the content to walk in its
+    /// place; for content already walked, says so.
+    fn streamed_content(
+        &mut self,
+        root: NodeRef<'a, DomNode>,
+        node: NodeRef<'a, DomNode>,
+    ) -> Option<Streamed<'a>> {
+        let el = node.value().as_element()?;
+        let name = el.name();
+        if name != "template" && name != "div" {
+            return None;
+        }
+        let id = el.id()?;
+        match name {
+            "template" => {
+                let suffix = id.strip_prefix("B:").or_else(|| id.strip_prefix("P:"))?;
+                let index = self.streamed.get_or_insert_with(|| index_streamed(root));
+                let content = *index.get(suffix)?;
+                // Each content is walked once (a placeholder inside its own
+                // content cannot loop).
+                self.relocated
+                    .insert(content.id())
+                    .then_some(Streamed::Relocated(content))
+            }
+            "div" if id.starts_with("S:") && el.attr("hidden").is_some() => {
+                // Content with no placeholder before it is walked where it
+                // stands, once: a placeholder inside it then finds it taken.
+                (!self.relocated.insert(node.id())).then_some(Streamed::AlreadyWalked)
+            }
+            _ => None,
+        }
+    }
+
     fn new(keep_soft_hidden: bool) -> Self {
         let mut page = Page {
             is_html: true,
@@ -253,6 +347,8 @@ impl<'a> Walker<'a> {
             title_tag: None,
             og_title: None,
             keep_soft_hidden,
+            streamed: None,
+            relocated: rustc_hash::FxHashSet::default(),
         }
     }
 
@@ -475,9 +571,11 @@ impl<'a> Walker<'a> {
 
     /// Walks the tree below `root` without recursion.
     fn walk(&mut self, root: NodeRef<'a, DomNode>) {
-        // Each entry: the element's node, and what to restore when it closes.
+        // Each entry: an open element, and what to restore when it closes.
         struct Open<'b> {
-            node: NodeRef<'b, DomNode>,
+            /// Where the walk goes on from when the element closes: the
+            /// element itself, or the placeholder it was walked in place of.
+            resume: NodeRef<'b, DomNode>,
             saved_cur: u32,
             saved_tag: &'b str,
             class: Class,
@@ -489,7 +587,7 @@ impl<'a> Walker<'a> {
                 // Close elements until one has a next sibling.
                 let Some(open) = stack.pop() else { break };
                 self.close(&open.class, open.saved_cur, open.saved_tag);
-                next = open.node.next_sibling();
+                next = open.resume.next_sibling();
                 continue;
             };
             match node.value() {
@@ -498,11 +596,24 @@ impl<'a> Walker<'a> {
                     next = node.next_sibling();
                 }
                 DomNode::Element(el) => {
+                    // React streaming: content sent late sits hidden at the
+                    // end of the body and is walked where its placeholder is.
+                    let (node, el, resume) = match self.streamed_content(root, node) {
+                        Some(Streamed::Relocated(content)) => match content.value().as_element() {
+                            Some(content_el) => (content, content_el, fallback_end(node)),
+                            None => (node, el, node),
+                        },
+                        Some(Streamed::AlreadyWalked) => {
+                            next = node.next_sibling();
+                            continue;
+                        }
+                        None => (node, el, node),
+                    };
                     let tag: &'a str = el.name();
                     let class = classify(tag);
                     if tag == "head" {
                         self.read_head(node);
-                        next = node.next_sibling();
+                        next = resume.next_sibling();
                         continue;
                     }
                     if tag == "html" {
@@ -514,13 +625,17 @@ impl<'a> Walker<'a> {
                             }
                         }
                     }
-                    let attrs = read_attrs(el);
+                    let mut attrs = read_attrs(el);
+                    if is_streamed_content(tag, &attrs) {
+                        // Shown by a script as soon as it arrives.
+                        attrs.hidden = false;
+                    }
                     if tag == "script" {
                         self.read_ld_json(node);
                     }
                     let hidden = attrs.aria_hidden || (attrs.hidden && !self.keep_soft_hidden);
                     if class == Class::Skip || (hidden && !matches!(tag, "html" | "body")) {
-                        next = node.next_sibling();
+                        next = resume.next_sibling();
                         continue;
                     }
                     let mut hints = self.hints(&attrs);
@@ -533,12 +648,12 @@ impl<'a> Walker<'a> {
                     match class {
                         Class::Br => {
                             self.line_break();
-                            next = node.next_sibling();
+                            next = resume.next_sibling();
                             continue;
                         }
                         Class::Hr => {
                             self.flush();
-                            next = node.next_sibling();
+                            next = resume.next_sibling();
                             continue;
                         }
                         Class::Table if is_data_table(node) => {
@@ -546,7 +661,7 @@ impl<'a> Walker<'a> {
                             self.open_block(TagRole::Figure, hints, shape, words);
                             self.table_block(node);
                             self.cur = saved_cur;
-                            next = node.next_sibling();
+                            next = resume.next_sibling();
                             continue;
                         }
                         Class::Pre => {
@@ -554,7 +669,7 @@ impl<'a> Walker<'a> {
                             self.open_block(TagRole::Figure, hints, shape, words);
                             self.pre_block(node);
                             self.cur = saved_cur;
-                            next = node.next_sibling();
+                            next = resume.next_sibling();
                             continue;
                         }
                         Class::Table => {
@@ -589,7 +704,7 @@ impl<'a> Walker<'a> {
                         class
                     };
                     stack.push(Open {
-                        node,
+                        resume,
                         saved_cur,
                         saved_tag,
                         class,
@@ -599,7 +714,7 @@ impl<'a> Walker<'a> {
                         // Empty element: close it right away.
                         if let Some(open) = stack.pop() {
                             self.close(&open.class, open.saved_cur, open.saved_tag);
-                            next = open.node.next_sibling();
+                            next = open.resume.next_sibling();
                         }
                     }
                 }
@@ -956,8 +1071,9 @@ pub fn parse_as_is(html: &str) -> Html {
 
 /// Returns `html` without what segmentation never reads, so that the parser
 /// does not read it either: the bodies of `<script>` and `<style>`
-/// elements, the text of comments, and quoted attributes nothing reads
-/// (`src`, `srcset`, `data-*`, SVG path data, …; see [`attribute_is_read`];
+/// elements, the text of comments (React's streaming boundary markers
+/// aside), and quoted attributes nothing reads (`src`, `srcset`,
+/// `data-*`, SVG path data, …; see [`attribute_is_read`];
 /// an ordinary link keeps an empty `href`). The elements, and so the
 /// document's structure, stay: JSON-LD scripts keep their text
 /// (segmentation reads their `@type`), so do scripts containing `<!--`
@@ -979,8 +1095,8 @@ pub fn without_unread_markup(html: &str) -> std::borrow::Cow<'_, str> {
         let lt = i + off;
         let rest = &b[lt..];
         if rest.starts_with(b"<!--") {
-            // A comment: its text goes (segmentation reads no comments),
-            // its end stays.
+            // A comment: its text goes (segmentation reads no other
+            // comments), its end stays.
             let body = lt + 4;
             let (body_end, after) = if b.get(body) == Some(&b'>') {
                 (body, body + 1)
@@ -993,7 +1109,8 @@ pub fn without_unread_markup(html: &str) -> std::borrow::Cow<'_, str> {
                     None => (b.len(), b.len()),
                 }
             };
-            if body_end > body {
+            // React's streaming boundary markers stay (see `fallback_end`).
+            if body_end > body && !matches!(&b[body..body_end], b"$" | b"$?" | b"$!" | b"/$") {
                 cut(&mut out, html, &mut copied, body..body_end);
             }
             i = after;
@@ -1528,6 +1645,42 @@ mod tests {
     }
 
     #[test]
+    fn react_streamed_content_is_walked_at_its_placeholder() {
+        // `<div hidden id="S:n">` is shown by a script in place of
+        // `<template id="B:n">`, whose loading fallback it replaces.
+        let page = "<main><p>Intro</p><!--$?--><template id=\"B:0\"></template>\
+             <div>Loading paragraph...</div><!--/$--><p>Middle</p>\
+             <template id=\"P:1\"></template><p>End</p></main>\
+             <div hidden id=\"S:1\"><p>Segment</p></div>\
+             <div hidden id=\"S:0\"><p>Streamed</p><template id=\"B:0\"></template></div>\
+             <div hidden id=\"S:2\"><p>Unplaced</p></div>\
+             <div hidden><p>Hidden</p></div>";
+        let p = segment(page);
+        assert_eq!(
+            texts(&p),
+            ["Intro", "Streamed", "Middle", "Segment", "End", "Unplaced"]
+        );
+        // Content holding its own placeholder, with none before it, is
+        // walked once.
+        let p = segment("<div hidden id=\"S:3\"><p>Self</p><template id=\"B:3\"></template></div>");
+        assert_eq!(texts(&p), ["Self"]);
+        // Without the boundary comments the fallback stays.
+        let p = segment(&page.replace("<!--$?-->", "").replace("<!--/$-->", ""));
+        assert_eq!(
+            texts(&p),
+            [
+                "Intro",
+                "Streamed",
+                "Loading paragraph...",
+                "Middle",
+                "Segment",
+                "End",
+                "Unplaced"
+            ]
+        );
+    }
+
+    #[test]
     fn double_br_splits_and_single_br_breaks_line() {
         let p = segment("<div>one<br>two<br><br>three</div>");
         assert_eq!(texts(&p), ["one\ntwo", "three"]);
@@ -1679,6 +1832,11 @@ mod tests {
         assert_eq!(blanked("<!-- a ---><p>"), "<!----><p>");
         assert_eq!(blanked("<!--><p>x</p>"), "<!--><p>x</p>");
         assert_eq!(blanked("<p>x</p><!-- open"), "<p>x</p><!--");
+        // React's streaming boundary markers keep their text.
+        assert_eq!(
+            blanked("<!--$?--><template></template><!--/$--><!--$!--><!--$-->"),
+            "<!--$?--><template></template><!--/$--><!--$!--><!--$-->"
+        );
         // A script ends where the tokenizer ends it, escaped parts and all.
         let escaped = r#"<script><!--<script></script>--></script><p title="x">"#;
         assert_eq!(
