@@ -228,14 +228,6 @@ struct Walker<'a> {
     relocated: rustc_hash::FxHashSet<ego_tree::NodeId>,
 }
 
-/// What [`Walker::streamed_content`] found.
-enum Streamed<'a> {
-    /// The element is a React streaming placeholder; walk this content there.
-    Relocated(NodeRef<'a, DomNode>),
-    /// The element is streamed content already walked at its placeholder.
-    AlreadyWalked,
-}
-
 /// The end of the loading fallback after a React streaming placeholder:
 /// the `<!--/$-->` comment that closes the boundary (`<!--$?-->` opens it,
 /// just before the placeholder). The placeholder itself when there is none
@@ -283,37 +275,23 @@ impl<'a> Walker<'a> {
     /// sends each suspended part of the page late, as `<div hidden id="S:n">`
     /// at the end of the body, with a script that moves it into its
     /// placeholder `<template id="B:n">` (or `P:n`) and drops the loading
-    /// fallback. For a placeholder this returns the content to walk in its
-    /// place; for content already walked, says so.
+    /// fallback. For such a placeholder this returns the content to walk in
+    /// its place, unless that content was walked already.
     fn streamed_content(
         &mut self,
         root: NodeRef<'a, DomNode>,
-        node: NodeRef<'a, DomNode>,
-    ) -> Option<Streamed<'a>> {
-        let el = node.value().as_element()?;
-        let name = el.name();
-        if name != "template" && name != "div" {
+        el: &scraper::node::Element,
+    ) -> Option<NodeRef<'a, DomNode>> {
+        if el.name() != "template" {
             return None;
         }
         let id = el.id()?;
-        match name {
-            "template" => {
-                let suffix = id.strip_prefix("B:").or_else(|| id.strip_prefix("P:"))?;
-                let index = self.streamed.get_or_insert_with(|| index_streamed(root));
-                let content = *index.get(suffix)?;
-                // Each content is walked once (a placeholder inside its own
-                // content cannot loop).
-                self.relocated
-                    .insert(content.id())
-                    .then_some(Streamed::Relocated(content))
-            }
-            "div" if id.starts_with("S:") && el.attr("hidden").is_some() => {
-                // Content with no placeholder before it is walked where it
-                // stands, once: a placeholder inside it then finds it taken.
-                (!self.relocated.insert(node.id())).then_some(Streamed::AlreadyWalked)
-            }
-            _ => None,
-        }
+        let suffix = id.strip_prefix("B:").or_else(|| id.strip_prefix("P:"))?;
+        let index = self.streamed.get_or_insert_with(|| index_streamed(root));
+        let content = *index.get(suffix)?;
+        // Each content is walked once (a placeholder inside its own content
+        // cannot loop).
+        self.relocated.insert(content.id()).then_some(content)
     }
 
     fn new(keep_soft_hidden: bool) -> Self {
@@ -598,15 +576,11 @@ impl<'a> Walker<'a> {
                 DomNode::Element(el) => {
                     // React streaming: content sent late sits hidden at the
                     // end of the body and is walked where its placeholder is.
-                    let (node, el, resume) = match self.streamed_content(root, node) {
-                        Some(Streamed::Relocated(content)) => match content.value().as_element() {
-                            Some(content_el) => (content, content_el, fallback_end(node)),
-                            None => (node, el, node),
-                        },
-                        Some(Streamed::AlreadyWalked) => {
-                            next = node.next_sibling();
-                            continue;
-                        }
+                    let (node, el, resume) = match self
+                        .streamed_content(root, el)
+                        .and_then(|c| Some((c, c.value().as_element()?)))
+                    {
+                        Some((content, content_el)) => (content, content_el, fallback_end(node)),
                         None => (node, el, node),
                     };
                     let tag: &'a str = el.name();
@@ -627,6 +601,15 @@ impl<'a> Walker<'a> {
                     }
                     let mut attrs = read_attrs(el);
                     if is_streamed_content(tag, &attrs) {
+                        // Content with no placeholder before it is walked
+                        // where it stands, once (a placeholder inside it then
+                        // finds it taken); content walked at its placeholder
+                        // is skipped here.
+                        let at_placeholder = resume.id() != node.id();
+                        if !at_placeholder && !self.relocated.insert(node.id()) {
+                            next = resume.next_sibling();
+                            continue;
+                        }
                         // Shown by a script as soon as it arrives.
                         attrs.hidden = false;
                     }
