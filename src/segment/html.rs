@@ -224,7 +224,8 @@ struct Walker<'a> {
     /// React streaming content by id suffix, indexed at the first
     /// placeholder (see [`Walker::streamed_content`]).
     streamed: Option<FxHashMap<&'a str, NodeRef<'a, DomNode>>>,
-    /// Streamed content already walked at its placeholder.
+    /// Streamed content already walked, at its placeholder or (with none
+    /// before it) where it stands.
     relocated: rustc_hash::FxHashSet<ego_tree::NodeId>,
 }
 
