@@ -257,6 +257,10 @@ fn index_streamed(root: NodeRef<'_, DomNode>) -> FxHashMap<&str, NodeRef<'_, Dom
             && el.name() == "div"
             && el.attr("hidden").is_some()
             && let Some(suffix) = el.id().and_then(|id| id.strip_prefix("S:"))
+            // The contents of a `<template>` are inert, never streamed in.
+            && !node
+                .ancestors()
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "template"))
         {
             index.entry(suffix).or_insert(node);
         }
@@ -1648,6 +1652,12 @@ mod tests {
         // walked once.
         let p = segment("<div hidden id=\"S:3\"><p>Self</p><template id=\"B:3\"></template></div>");
         assert_eq!(texts(&p), ["Self"]);
+        // A template's inert contents are not streamed content.
+        let p = segment(
+            "<template><div hidden id=\"S:5\"><p>Inert</p></div></template>\
+             <p>Shell</p><template id=\"B:5\"></template>",
+        );
+        assert_eq!(texts(&p), ["Shell"]);
         // Without the boundary comments the fallback stays.
         let p = segment(&page.replace("<!--$?-->", "").replace("<!--/$-->", ""));
         assert_eq!(
