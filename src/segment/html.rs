@@ -13,7 +13,7 @@
 use super::{Block, BlockKind, Node, Page, TagRole, visible_chars};
 use crate::score::hints::{Hint, class_hides, hints_of};
 use ego_tree::NodeRef;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use scraper::{Html, node::Node as DomNode};
 use std::ops::Range;
 
@@ -226,7 +226,7 @@ struct Walker<'a> {
     streamed: Option<FxHashMap<&'a str, NodeRef<'a, DomNode>>>,
     /// Streamed content already walked, at its placeholder or (with none
     /// before it) where it stands.
-    relocated: rustc_hash::FxHashSet<ego_tree::NodeId>,
+    relocated: FxHashSet<ego_tree::NodeId>,
 }
 
 /// The end of the loading fallback after a React streaming placeholder:
@@ -255,8 +255,8 @@ fn index_streamed(root: NodeRef<'_, DomNode>) -> FxHashMap<&str, NodeRef<'_, Dom
     for node in root.descendants() {
         if let Some(el) = node.value().as_element()
             && el.name() == "div"
-            && el.attr("hidden").is_some()
             && let Some(suffix) = el.id().and_then(|id| id.strip_prefix("S:"))
+            && is_streamed_content("div", &read_attrs(el))
             // The contents of a `<template>` are inert, never streamed in.
             && !node
                 .ancestors()
@@ -331,7 +331,7 @@ impl<'a> Walker<'a> {
             og_title: None,
             keep_soft_hidden,
             streamed: None,
-            relocated: rustc_hash::FxHashSet::default(),
+            relocated: FxHashSet::default(),
         }
     }
 
