@@ -55,6 +55,15 @@ pub enum Error {
         /// Which limit, with the figures.
         what: String,
     },
+    /// Cleaning the document hit a bug in dechaff (a panic). The document is
+    /// left out and the run goes on with the others.
+    #[error("{path}: internal error, document skipped (please report it): {message}")]
+    Internal {
+        /// The file (or shard and record).
+        path: PathBuf,
+        /// The panic's message.
+        message: String,
+    },
     /// The content is not text (an image, a PDF …).
     #[error("{path}: not text: {what}")]
     NotText {

@@ -654,6 +654,23 @@ fn process(job: Job, config: &Config, multi: bool) -> Result<Done, Error> {
     Ok(done)
 }
 
+/// Runs `work` for the document called `name`, turning a panic (a bug in
+/// dechaff, not a property of the input) into [`Error::Internal`] for that
+/// document, so the rest of the run goes on and keeps its output.
+fn guarded<T>(name: &str, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        Err(Error::Internal {
+            path: name.into(),
+            message,
+        })
+    })
+}
+
 /// What the site step found for one document.
 #[derive(Default)]
 struct SiteStep {
@@ -1233,7 +1250,10 @@ fn run_pass(
                     pool.install(|| {
                         items
                             .into_par_iter()
-                            .map(|job| process(job, config, multi))
+                            .map(|job| {
+                                let name = job.work.name();
+                                guarded(&name, || process(job, config, multi))
+                            })
                             .collect::<Vec<_>>()
                     })
                 })
@@ -1510,6 +1530,23 @@ mod tests {
 
     fn cleaned(html: &str) -> crate::Cleaned {
         crate::clean_str_with(html, InputKind::Html, &crate::Options::default())
+    }
+
+    #[test]
+    fn a_panic_becomes_an_error_for_that_document_only() {
+        let failed = guarded::<()>("shard.jsonl:7", || panic!("index out of bounds"));
+        match failed {
+            Err(Error::Internal { path, message }) => {
+                assert_eq!(path, std::path::Path::new("shard.jsonl:7"));
+                assert_eq!(message, "index out of bounds");
+            }
+            other => panic!("expected an internal error, got {other:?}"),
+        }
+        let formatted = guarded::<()>("a.html", || panic!("{} of {}", 3, 4));
+        assert!(
+            matches!(formatted, Err(Error::Internal { ref message, .. }) if message == "3 of 4")
+        );
+        assert_eq!(guarded("b.html", || Ok(5)).ok(), Some(5));
     }
 
     #[test]
