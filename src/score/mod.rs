@@ -537,9 +537,16 @@ pub struct Analysis {
 /// With `explain` off, judgements carry no reasons (faster).
 pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     let mut an = analyze(page, explain);
+    let notices: Vec<bool> = page
+        .blocks
+        .iter()
+        .zip(&an.feats)
+        .map(|(b, f)| !b.is_title && phrases::is_script_notice(&b.text, f.words))
+        .collect();
     if !page.is_html {
         // The classifier learned from HTML pages; plain text has none of the
         // markup it reads, so the rules (body span, wording) decide.
+        drop_script_notices(&notices, &mut an.judged, explain);
         return an.judged;
     }
     let vectors = vector::vectors(page, &an);
@@ -551,8 +558,9 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
         .blocks
         .iter()
         .zip(&decided)
-        .map(|(b, &log_odds)| {
-            if b.is_title {
+        .zip(&notices)
+        .map(|((b, &log_odds), &notice)| {
+            if b.is_title || notice {
                 0.0
             } else {
                 classifier::probability(log_odds)
@@ -579,6 +587,7 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
                     .insert(0, "classifier kept too little: the rules decide".into());
             }
         }
+        drop_script_notices(&notices, &mut an.judged, explain);
         return an.judged;
     }
     // The lowest probability the page keeps, for the reasons only.
@@ -619,7 +628,20 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
             j.reasons.insert(0, note);
         }
     }
+    drop_script_notices(&notices, &mut an.judged, explain);
     an.judged
+}
+
+/// Marks as junk the blocks flagged in `notices`: notices that the page
+/// needs scripts ([`phrases::is_script_notice`]), never main content.
+fn drop_script_notices(notices: &[bool], judged: &mut [Judgement], explain: bool) {
+    for (j, _) in judged.iter_mut().zip(notices).filter(|(_, n)| **n) {
+        j.verdict = Verdict::Junk;
+        if explain {
+            j.reasons
+                .insert(0, "a notice that the page needs scripts".to_string());
+        }
+    }
 }
 
 /// Measures a page and judges its blocks by the hand-written rules.
@@ -951,6 +973,21 @@ mod tests {
     }
 
     const PARA: &str = "The council voted on Tuesday to expand the city's bus network, adding three routes that will connect the northern suburbs to the hospital and the university, a plan that residents had requested for years.";
+
+    #[test]
+    fn a_page_that_needs_scripts_keeps_nothing() {
+        let shell = "<html><head><title>Clearance</title></head><body>\
+            <noscript>You need to enable JavaScript to run this app.</noscript>\
+            <main><div id=root></div></main></body></html>";
+        assert!(kept(shell).is_empty(), "{:?}", kept(shell));
+        let article = format!(
+            "<body><article><h1>Buses</h1><p>{PARA}</p>\
+             <p>This slideshow requires JavaScript.</p><p>{PARA} Again.</p></article></body>"
+        );
+        let k = kept(&article);
+        assert!(k.iter().any(|t| t == PARA), "{k:?}");
+        assert!(!k.iter().any(|t| t.contains("slideshow")), "{k:?}");
+    }
 
     #[test]
     fn article_body_kept_and_chrome_dropped() {

@@ -186,6 +186,55 @@ const PHRASES: &[&str] = &[
     "baca juga",
 ];
 
+/// Wording of the notices a page shows when scripts do not run ("This
+/// slideshow requires JavaScript", "You need to enable JavaScript to run
+/// this app"): never main content, whatever else the page holds. On a page
+/// that renders everything with scripts, such a notice is all the markup
+/// has, and the right output is nothing.
+const SCRIPT_NOTICES: &[&str] = &[
+    "enable javascript",
+    "enabling javascript",
+    "javascript enabled",
+    "javascript-enabled",
+    "javascript is disabled",
+    "javascript is not enabled",
+    "javascript is turned off",
+    "javascript is required",
+    "javascript must be enabled",
+    "javascript needs to be enabled",
+    "requires javascript",
+    "require javascript",
+    "supports javascript",
+    "support javascript",
+    "turn on javascript",
+    "javascript to run this app",
+    "javascript aktivieren",
+    "javascript ist deaktiviert",
+    "activer javascript",
+    "activez javascript",
+    "javascript est désactivé",
+    "habilitar javascript",
+    "habilite javascript",
+    "activar javascript",
+    "active javascript",
+    "ativar o javascript",
+    "habilite o javascript",
+    "abilitare javascript",
+    "abilita javascript",
+    "включите javascript",
+    "javascript отключен",
+];
+
+/// Blocks up to this many words are checked for script notices.
+const NOTICE_WORDS: u32 = 30;
+
+/// True when `text` (a block of `words` words) is a notice that the page
+/// needs scripts: short, and worded as one of [`SCRIPT_NOTICES`].
+pub fn is_script_notice(text: &str, words: u32) -> bool {
+    static NOTICES: OnceLock<AhoCorasick> = OnceLock::new();
+    words <= NOTICE_WORDS && NOTICES.get_or_init(|| build(SCRIPT_NOTICES)).is_match(text)
+}
+
 fn build(list: &[&str]) -> AhoCorasick {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
@@ -229,6 +278,30 @@ mod tests {
         assert_eq!(boilerplate_phrase("Back To Top", 3), Some("back to top"));
         assert_eq!(boilerplate_phrase("© 2024 Example Inc.", 3), Some("©"));
         assert_eq!(boilerplate_phrase("The river rose overnight.", 4), None);
+    }
+
+    #[test]
+    fn script_notices_are_short_blocks_asking_for_scripts() {
+        for notice in [
+            "You need to enable JavaScript to run this app.",
+            "This slideshow requires JavaScript.",
+            "Your browser does not seem to support JavaScript. As a result, your viewing \
+             experience will be diminished.",
+            "Bitte JavaScript aktivieren.",
+        ] {
+            let words = notice.split_whitespace().count() as u32;
+            assert!(is_script_notice(notice, words), "{notice}");
+        }
+        for prose in [
+            "JavaScript Algorithms and Data Structures",
+            "React components are JavaScript functions that return markup:",
+            "Anubis requires the use of modern JavaScript features.",
+        ] {
+            let words = prose.split_whitespace().count() as u32;
+            assert!(!is_script_notice(prose, words), "{prose}");
+        }
+        let long = "enable javascript ".repeat(20);
+        assert!(!is_script_notice(&long, 40));
     }
 
     #[test]
