@@ -571,7 +571,10 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     let keep = select::keep_for_expected_f1(&probs, &words);
     // Pages unlike anything the classifier was trained on (a lone paragraph,
     // a tiny fragment) can leave it keeping nothing of what the rules keep:
-    // then the rules decide.
+    // then the rules decide. On such a page the rules keep much of the text;
+    // when they keep only a sliver of a whole page (a crisis-line notice, a
+    // newsletter box on a shop page whose items load by script), the
+    // classifier's verdict that nothing there is content stands.
     let content_chars = |keep: &dyn Fn(usize) -> bool| -> u32 {
         (0..page.blocks.len())
             .filter(|&i| keep(i) && !page.blocks[i].is_title)
@@ -580,7 +583,8 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     };
     let by_rules = content_chars(&|i| an.judged[i].verdict == Verdict::Content);
     let by_model = content_chars(&|i| keep[i]);
-    if by_model == 0 && by_rules > 0 {
+    let page_chars = content_chars(&|_| true);
+    if rules_decide(by_model, by_rules, page_chars) {
         if explain {
             for j in &mut an.judged {
                 j.reasons
@@ -630,6 +634,20 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     }
     drop_script_notices(&notices, &mut an.judged, explain);
     an.judged
+}
+
+/// When the classifier keeps nothing, the rules decide only if they keep at
+/// least 1 / `RULES_FALLBACK_SHARE` of the page's text (see [`score`]).
+const RULES_FALLBACK_SHARE: u64 = 4;
+
+/// Whether the rules' verdicts replace the classifier's on a page where the
+/// classifier keeps `by_model` characters, the rules `by_rules`, of the
+/// page's `page_chars` (titles left out): when the classifier keeps nothing
+/// and the rules keep at least 1 / [`RULES_FALLBACK_SHARE`] of the text.
+fn rules_decide(by_model: u32, by_rules: u32, page_chars: u32) -> bool {
+    by_model == 0
+        && by_rules > 0
+        && u64::from(by_rules) * RULES_FALLBACK_SHARE >= u64::from(page_chars)
 }
 
 /// Marks as junk the blocks flagged in `notices`: notices that the page
@@ -973,6 +991,29 @@ mod tests {
     }
 
     const PARA: &str = "The council voted on Tuesday to expand the city's bus network, adding three routes that will connect the northern suburbs to the hospital and the university, a plan that residents had requested for years.";
+
+    #[test]
+    fn the_rules_decide_fragments_the_classifier_rejects_not_slivers() {
+        assert!(rules_decide(0, 500, 520));
+        assert!(rules_decide(0, 250, 1000));
+        assert!(!rules_decide(0, 249, 1000), "a sliver of a whole page");
+        assert!(!rules_decide(0, 0, 1000));
+        assert!(
+            !rules_decide(10, 900, 1000),
+            "the classifier kept something"
+        );
+        assert!(rules_decide(0, u32::MAX, u32::MAX));
+        // Through the whole scorer: a lone short paragraph, unlike any page
+        // the classifier learned from, is kept.
+        let page = html::segment("<p>The council voted on Tuesday to expand the bus network.</p>");
+        let judged = score(&page, true);
+        assert_eq!(judged[0].verdict, Verdict::Content);
+        assert!(
+            judged[0].reasons[0].contains("the rules decide"),
+            "{:?}",
+            judged[0]
+        );
+    }
 
     #[test]
     fn a_page_that_needs_scripts_keeps_nothing() {
