@@ -407,12 +407,27 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
     // A labelled summary: the paragraphs after a "Key points" / "Summary"
     // label, up to the next heading.
     // The label may itself be judged junk (a styled caption); what matters
-    // is that content follows right after it.
+    // is that content follows right after it. When a paragraph-sized block
+    // between the label and the first kept paragraph was judged junk, and
+    // is not one of that paragraph's own run (an item of the same list),
+    // the label named the junk block (a "Highlights" box whose item the
+    // classifier dropped) and the kept paragraph is the body going on.
+    let container = |b: usize| page.nodes[page.blocks[b].node as usize].parent;
+    let names_next = |label: usize, b: usize| {
+        (label + 1..b).all(|j| {
+            keep[j]
+                || page.blocks[j].is_title
+                || page.blocks[j].text.split_whitespace().count() < MIN_ITEM_WORDS
+                || (container(j) == container(b) && page.blocks[j].kind == page.blocks[b].kind)
+        })
+    };
     let label = (0..page.blocks.len()).find(|&i| {
         // `para_blocks` is in page order: the first paragraph after block i.
         let next = para_blocks.partition_point(|&b| b <= i);
         page.blocks[i].chars < 60
-            && para_blocks.get(next).is_some_and(|&b| b <= i + 3)
+            && para_blocks
+                .get(next)
+                .is_some_and(|&b| b <= i + 3 && names_next(i, b))
             && restate::is_summary_label(&page.blocks[i].text)
     });
     if let Some(l) = label {
@@ -423,7 +438,6 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
         // container (the summary box, the key-points list) and kind (in
         // plain text, where everything shares one container, a list of
         // points ends where paragraphs start).
-        let container = |b: usize| page.nodes[page.blocks[b].node as usize].parent;
         let after: Vec<usize> = para_blocks
             .iter()
             .enumerate()
@@ -671,6 +685,50 @@ mod tests {
         assert_eq!(page.blocks[m[0].dropped].text, LOOSE_LEAD);
         let unnamed = named.replace(" class=\"article-standfirst\"", "");
         assert!(merges_of(&unnamed).1.is_empty());
+    }
+
+    #[test]
+    fn a_summary_label_claims_only_paragraphs_in_its_own_box() {
+        let body: String = BODY.iter().map(|p| format!("<p>{p}</p>")).collect();
+        let boxed = format!(
+            "<article><h1>Council Adds Bus Routes</h1>\
+             <section><div class=label>Highlights</div><div class=items><div>{LOOSE_LEAD}</div></div></section>\
+             <section><div class=body><p>{}</p>{body}</div></section></article>",
+            "Councillors backed three extra bus lines to the hospital on Tuesday."
+        );
+        let page = html::segment(&boxed);
+        let item = page.blocks.iter().position(|b| b.text == LOOSE_LEAD);
+        let merges = |keep: &[bool]| find_merges(&page, keep, &MergeOptions::default());
+        // The box's own item, kept: it is the summary the label names.
+        let keep = vec![true; page.blocks.len()];
+        let m = merges(&keep);
+        assert!(m.iter().any(|m| Some(m.dropped) == item), "{m:?}");
+        // The item judged junk: the body's first paragraph, in the next box,
+        // is not taken for the summary.
+        let mut keep = keep;
+        keep[item.expect("the item is a block")] = false;
+        assert!(merges(&keep).is_empty(), "{:?}", merges(&keep));
+        // A key-points list whose first item was judged junk: the label
+        // still names the rest of its list.
+        let points: String = LOOSE_LEAD
+            .split_inclusive(". ")
+            .map(|s| format!("<li>{}</li>", s.trim()))
+            .collect();
+        let listed = format!(
+            "<article><h1>Council Adds Bus Routes</h1><div><h3>Key points</h3><ul>{points}</ul></div>\
+             <div>{body}</div></article>"
+        );
+        let page = html::segment(&listed);
+        let items: Vec<usize> = (0..page.blocks.len())
+            .filter(|&i| page.blocks[i].kind == BlockKind::ListItem)
+            .collect();
+        assert_eq!(items.len(), 3);
+        let mut keep = vec![true; page.blocks.len()];
+        keep[items[0]] = false;
+        let m = find_merges(&page, &keep, &MergeOptions::default());
+        for &i in &items[1..] {
+            assert!(m.iter().any(|m| m.dropped == i), "{i} {m:?}");
+        }
     }
 
     /// The candidate search is sub-quadratic: 5,000 paragraphs, a tenth of
