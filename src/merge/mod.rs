@@ -425,10 +425,9 @@ fn restatements(page: &Page, keep: &[bool], dropped: &[bool]) -> Vec<Merge> {
         // `para_blocks` is in page order: the first paragraph after block i.
         let next = para_blocks.partition_point(|&b| b <= i);
         page.blocks[i].chars < 60
-            && para_blocks
-                .get(next)
-                .is_some_and(|&b| b <= i + 3 && names_next(i, b))
+            && para_blocks.get(next).is_some_and(|&b| b <= i + 3)
             && restate::is_summary_label(&page.blocks[i].text)
+            && names_next(i, para_blocks[next])
     });
     if let Some(l) = label {
         let next_heading = (l + 1..page.blocks.len())
@@ -688,7 +687,7 @@ mod tests {
     }
 
     #[test]
-    fn a_summary_label_claims_only_paragraphs_in_its_own_box() {
+    fn a_summary_label_does_not_reach_past_an_item_judged_junk() {
         let body: String = BODY.iter().map(|p| format!("<p>{p}</p>")).collect();
         let boxed = format!(
             "<article><h1>Council Adds Bus Routes</h1>\
