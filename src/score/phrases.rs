@@ -184,6 +184,63 @@ const PHRASES: &[&str] = &[
     "читать далее",
     "читайте также",
     "baca juga",
+    // the same lists of other things in other languages
+    "você pode gostar",
+    "veja também",
+    "leia também",
+    "notícias relacionadas",
+    "artigos relacionados",
+    "posts relacionados",
+    "mais lidas",
+    "te puede interesar",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "lo más leído",
+    "más leídas",
+    "à lire aussi",
+    "lire aussi",
+    "articles similaires",
+    "sur le même sujet",
+    "vous aimerez aussi",
+    "les plus lus",
+    "könnte sie auch interessieren",
+    "ähnliche artikel",
+    "weitere artikel",
+    "weitere beiträge",
+    "mehr zum thema",
+    "meistgelesen",
+    "potrebbe interessarti",
+    "articoli correlati",
+    "leggi anche",
+    "più letti",
+    "lees ook",
+    "gerelateerde artikelen",
+    "meest gelezen",
+    "zobacz także",
+    "czytaj także",
+    "najczęściej czytane",
+    "ilgili haberler",
+    "benzer haberler",
+    "en çok okunan",
+    "похожие статьи",
+    "похожие новости",
+    "другие новости",
+    "самое читаемое",
+    "artikel terkait",
+    "berita terkait",
+    "berita lainnya",
+    "terpopuler",
+    "相关文章",
+    "相关阅读",
+    "推荐阅读",
+    "相关新闻",
+    "热门文章",
+    "관련 기사",
+    "관련기사",
+    "많이 본 뉴스",
+    "関連記事",
+    "人気記事",
+    "おすすめ記事",
 ];
 
 /// Wording of the notices a page shows when scripts do not run ("This
@@ -231,36 +288,72 @@ const NOTICE_WORDS: u32 = 30;
 /// True when `text` (a block of `words` words) is a notice that the page
 /// needs scripts: short, and worded as one of [`SCRIPT_NOTICES`].
 pub fn is_script_notice(text: &str, words: u32) -> bool {
-    static NOTICES: OnceLock<AhoCorasick> = OnceLock::new();
-    words <= NOTICE_WORDS && NOTICES.get_or_init(|| build(SCRIPT_NOTICES)).is_match(text)
+    static NOTICES: OnceLock<(AhoCorasick, Vec<usize>)> = OnceLock::new();
+    words <= NOTICE_WORDS
+        && NOTICES
+            .get_or_init(|| build(SCRIPT_NOTICES))
+            .0
+            .is_match(text)
 }
 
-fn build(list: &[&str]) -> AhoCorasick {
-    AhoCorasickBuilder::new()
+/// A matcher for `list` that ignores case: ASCII letters by the matcher's
+/// own folding; for a phrase with other letters ("читайте также"), its
+/// capitalised and upper-case forms are patterns too. Returns the matcher
+/// and, per pattern, the index in `list` of the phrase it stands for.
+fn build(list: &[&str]) -> (AhoCorasick, Vec<usize>) {
+    let mut patterns: Vec<String> = Vec::with_capacity(list.len());
+    let mut phrase_of = Vec::with_capacity(list.len());
+    for (i, phrase) in list.iter().enumerate() {
+        let mut forms = vec![phrase.to_string()];
+        if !phrase.is_ascii() {
+            let mut chars = phrase.chars();
+            if let Some(first) = chars.next() {
+                forms.push(first.to_uppercase().chain(chars).collect());
+            }
+            forms.push(phrase.to_uppercase());
+        }
+        forms.dedup();
+        for form in forms {
+            if !patterns.contains(&form) {
+                patterns.push(form);
+                phrase_of.push(i);
+            }
+        }
+    }
+    let matcher = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
-        .build(list)
-        .expect("static phrase list builds")
+        .build(&patterns)
+        .expect("static phrase list builds");
+    (matcher, phrase_of)
+}
+
+/// The phrase of `list` (built by [`build`]) that `text` contains first, if any.
+fn find(
+    built: &(AhoCorasick, Vec<usize>),
+    list: &[&'static str],
+    text: &str,
+) -> Option<&'static str> {
+    let m = built.0.find(text)?;
+    Some(list[built.1[m.pattern().as_usize()]])
 }
 
 /// Returns the first boilerplate phrase found in `text` (a block of `words`
 /// words), if any: every phrase for short blocks, the strong ones for
 /// blocks up to [`LONG_BLOCK_WORDS`], none for longer ones.
 pub fn boilerplate_phrase(text: &str, words: u32) -> Option<&'static str> {
-    static SHORT: OnceLock<AhoCorasick> = OnceLock::new();
-    static STRONG_ONLY: OnceLock<AhoCorasick> = OnceLock::new();
+    static SHORT: OnceLock<(AhoCorasick, Vec<usize>)> = OnceLock::new();
+    static STRONG_ONLY: OnceLock<(AhoCorasick, Vec<usize>)> = OnceLock::new();
     if words > LONG_BLOCK_WORDS {
         return None;
     }
-    let strong = STRONG_ONLY.get_or_init(|| build(STRONG));
-    if let Some(m) = strong.find(text) {
-        return Some(STRONG[m.pattern().as_usize()]);
+    if let Some(p) = find(STRONG_ONLY.get_or_init(|| build(STRONG)), STRONG, text) {
+        return Some(p);
     }
     if words > SHORT_BLOCK_WORDS {
         return None;
     }
-    let m = SHORT.get_or_init(|| build(PHRASES)).find(text)?;
-    Some(PHRASES[m.pattern().as_usize()])
+    find(SHORT.get_or_init(|| build(PHRASES)), PHRASES, text)
 }
 
 /// True for the phrases in the strong list: wording that marks a block as
@@ -302,6 +395,35 @@ mod tests {
         }
         let long = "enable javascript ".repeat(20);
         assert!(!is_script_notice(&long, 40));
+    }
+
+    #[test]
+    fn phrases_in_other_scripts_match_capitalised() {
+        assert_eq!(
+            boilerplate_phrase("Читайте также", 2),
+            Some("читайте также")
+        );
+        assert_eq!(
+            boilerplate_phrase("ПОХОЖИЕ СТАТЬИ", 2),
+            Some("похожие статьи")
+        );
+        assert_eq!(
+            boilerplate_phrase("Você pode gostar...", 3),
+            Some("você pode gostar")
+        );
+        assert_eq!(
+            boilerplate_phrase("Ähnliche Artikel", 2),
+            Some("ähnliche artikel")
+        );
+        assert_eq!(boilerplate_phrase("関連記事", 4), Some("関連記事"));
+        assert_eq!(boilerplate_phrase("Похожие дома у реки", 4), None);
+    }
+
+    #[test]
+    fn every_phrase_is_lowercase() {
+        for p in STRONG.iter().chain(PHRASES).chain(SCRIPT_NOTICES) {
+            assert_eq!(*p, p.to_lowercase(), "{p}");
+        }
     }
 
     #[test]
