@@ -31,6 +31,12 @@ blocks by word count, so the model optimises the per-page F1 the scorer
 averages; scrapinghub pages (news, 181 of them next to wcxb-dev's 1,358 of
 seven kinds) weigh twice.
 
+Bagging: each model is the mean of BAG (3) boosted ensembles that differ
+only in their random seed (row and feature sampling); the mean varies less
+with the sample than one ensemble, and is written out as one forest with
+its leaves divided by BAG, so the Rust side sums trees as before (`--bag
+1` for a single ensemble).
+
 Word models: two of the features are themselves learned, by logistic
 regression on the same labels and weights (`fit_words`): one over the words
 and word pairs of a block's text, one over the class/id words of its element
@@ -166,6 +172,8 @@ PARAMS = dict(objective="cross_entropy", learning_rate=0.05, num_leaves=31, max_
               bagging_freq=1, lambda_l2=1.0, verbose=-1, seed=7, num_threads=2,
               deterministic=True)
 ROUNDS = 300
+# Ensembles averaged per model (see `Bag`).
+BAG = 3
 # Page weight per dataset (see the module doc).
 DATASET_WEIGHT = {"scrapinghub": 2.0}
 
@@ -180,7 +188,40 @@ def fit(pages):
     keep = X[:, rc] > PREFILTER
     X, y, w = X[keep], y[keep], w[keep]
     w = w / w.mean()
-    return lgb.train(PARAMS, lgb.Dataset(X, y, weight=w), num_boost_round=ROUNDS)
+    data = lgb.Dataset(X, y, weight=w, free_raw_data=False)
+    return Bag([lgb.train({**PARAMS, "seed": PARAMS["seed"] + k}, data, num_boost_round=ROUNDS)
+                for k in range(BAG)])
+
+
+class Bag:
+    """The mean of BAG boosted ensembles that differ only in their random seed
+    (row and feature sampling): the mean log-odds varies less with the
+    sample than one ensemble's. Written out as one forest whose leaves are
+    divided by BAG, so the Rust side sums trees as before."""
+
+    def __init__(self, models):
+        self.models = models
+
+    def predict(self, X):
+        raw = np.mean([m.predict(X, raw_score=True) for m in self.models], axis=0)
+        return 1.0 / (1.0 + np.exp(-raw))
+
+    def dump_model(self):
+        k = len(self.models)
+
+        def scale(node):
+            if "leaf_value" in node:
+                node["leaf_value"] /= k
+            else:
+                scale(node["left_child"])
+                scale(node["right_child"])
+
+        trees = []
+        for m in self.models:
+            for t in m.dump_model()["tree_info"]:
+                scale(t["tree_structure"])
+                trees.append(t)
+        return {"tree_info": trees}
 
 
 CONTEXT_NAMES = ["c_p", "c_prev", "c_next", "c_win3", "c_win10", "c_same_node",
@@ -380,7 +421,7 @@ def with_context(p, pr):
 
 
 def main():
-    global ROUNDS, DATASET_WEIGHT
+    global ROUNDS, DATASET_WEIGHT, BAG
     ap = argparse.ArgumentParser()
     ap.add_argument("data", nargs="+", help="FEATURES.jsonl:DATASET_DIR")
     ap.add_argument("--folds", type=int, default=5)
@@ -390,6 +431,7 @@ def main():
                     " with --stages 2, the second stage's to FILE.s2")
     ap.add_argument("--params", default="{}", help="JSON overrides of the LightGBM parameters")
     ap.add_argument("--rounds", type=int, default=ROUNDS, help="boosting rounds")
+    ap.add_argument("--bag", type=int, default=BAG, help="ensembles averaged per model")
     ap.add_argument("--fold-seed", type=int, default=11, help="seed of the page split into folds")
     ap.add_argument("--stages", type=int, default=1, choices=(1, 2),
                     help="2: a second model reads the first one's verdicts on the neighbours")
@@ -399,6 +441,7 @@ def main():
                     help="keep each web site's pages in one fold (held-out sites, not just pages)")
     args = ap.parse_args()
     ROUNDS = args.rounds
+    BAG = args.bag
     DATASET_WEIGHT = json.loads(args.dataset_weight)
     PARAMS.update(json.loads(args.params))
     pages = [p for spec in args.data for p in load(spec)]
