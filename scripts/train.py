@@ -168,9 +168,13 @@ def fmt(res):
 PREFILTER = -9.0
 
 PARAMS = dict(objective="cross_entropy", learning_rate=0.05, num_leaves=31, max_depth=-1,
-              min_data_in_leaf=40, feature_fraction=0.8, bagging_fraction=0.8,
+              min_data_in_leaf=40, feature_fraction=0.5, bagging_fraction=0.8,
               bagging_freq=1, lambda_l2=1.0, verbose=-1, seed=7, num_threads=2,
               deterministic=True)
+# feature_fraction 0.5: each tree sees half the features, so trees lean less
+# on the few strongest ones and the bagged ensembles differ more. Against
+# 0.8, held out (whole pipeline, splits 2/11/1): product 0.687 -> 0.691,
+# scrapinghub 0.9650 -> 0.9657, leaked 3.2% -> 3.0%; 0.35 is worse on both.
 ROUNDS = 300
 # Ensembles averaged per model (see `Bag`).
 BAG = 3
