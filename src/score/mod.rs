@@ -554,14 +554,18 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     let decided = classifier::classify(page, &vectors, &rule_scores);
     #[cfg(feature = "eval-hooks")]
     let decided = held_out::log_odds_for(page).unwrap_or(decided);
+    let user_content = user_content_on_product_page(page);
     let probs: Vec<f32> = page
         .blocks
         .iter()
         .zip(&decided)
         .zip(&notices)
-        .map(|((b, &log_odds), &notice)| {
+        .zip(&user_content)
+        .map(|(((b, &log_odds), &notice), &user)| {
             if b.is_title || notice {
                 0.0
+            } else if user {
+                classifier::probability(log_odds) * USER_CONTENT_WEIGHT
             } else {
                 classifier::probability(log_odds)
             }
@@ -603,12 +607,13 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     } else {
         1.0
     };
-    for (((b, j), &log_odds), &kept) in page
+    for (i, (((b, j), &log_odds), &kept)) in page
         .blocks
         .iter()
         .zip(an.judged.iter_mut())
         .zip(&decided)
         .zip(&keep)
+        .enumerate()
     {
         let rules_said = j.verdict;
         j.verdict = if b.is_title || kept {
@@ -626,6 +631,9 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
                     classifier::probability(log_odds)
                 )
             };
+            if user_content[i] {
+                note.push_str(", halved: a review or comment on a product page");
+            }
             if rules_said != j.verdict && !b.is_title {
                 note.push_str(&format!(" (rules alone: {})", rules_said.name()));
             }
@@ -634,6 +642,46 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
     }
     drop_script_notices(&notices, &mut an.judged, explain);
     an.judged
+}
+
+/// What a block's probability is multiplied by when it is a customer review
+/// or comment on a page that declares a product (see
+/// [`user_content_on_product_page`]).
+const USER_CONTENT_WEIGHT: f32 = 0.5;
+
+/// True when the page's metadata (`og:type`, JSON-LD `@type`) declares a
+/// product or an offer of one.
+fn says_product(meta: &crate::segment::PageMeta) -> bool {
+    meta.og_type
+        .as_deref()
+        .is_some_and(|t| t.contains("product"))
+        || meta.ld_types.iter().any(|t| {
+            matches!(
+                ld_type_name(t),
+                "Product" | "Offer" | "AggregateOffer" | "ProductGroup" | "IndividualProduct"
+            )
+        })
+}
+
+/// Per block: whether it sits inside customer reviews or comments (an
+/// element or ancestor with a review or comment class/id) on a page that
+/// declares a product. What buyers say about a product is not the product's
+/// description, which is the main content of a shop page; the classifier
+/// reads these hints too, but shop pages are a small share of what it
+/// learned from, so [`score`] weighs such blocks down by
+/// [`USER_CONTENT_WEIGHT`] before the page's selection.
+fn user_content_on_product_page(page: &Page) -> Vec<bool> {
+    if !says_product(&page.meta) {
+        return vec![false; page.blocks.len()];
+    }
+    let user = Hint::Review.bit() | Hint::Comment.bit();
+    page.blocks
+        .iter()
+        .map(|b| {
+            page.ancestors(b.node)
+                .any(|a| page.nodes[a as usize].hints & user != 0)
+        })
+        .collect()
 }
 
 /// When the classifier keeps nothing, the rules decide only if they keep at
@@ -991,6 +1039,66 @@ mod tests {
     }
 
     const PARA: &str = "The council voted on Tuesday to expand the city's bus network, adding three routes that will connect the northern suburbs to the hospital and the university, a plan that residents had requested for years.";
+
+    /// The texts of the blocks [`user_content_on_product_page`] flags.
+    fn flagged_user_content(html_src: &str) -> Vec<String> {
+        let page = html::segment(html_src);
+        page.blocks
+            .iter()
+            .zip(user_content_on_product_page(&page))
+            .filter(|(_, flagged)| *flagged)
+            .map(|(b, _)| b.text.clone())
+            .collect()
+    }
+
+    const SHOP_BODY: &str = "<main><h1>Trail shoe</h1><p>A light shoe for long runs on rough ground.</p>\
+        <div class=\"product-description\"><p>The upper is a single layer of recycled mesh that drains quickly after a river crossing, and the tongue is gusseted so grit and small stones stay out on long descents.</p>\
+        <p>A rock plate under the forefoot spreads the load of sharp edges, while the outsole's five-millimetre lugs grip wet roots, loose gravel and packed snow alike.</p></div>\
+        <section class=\"product-reviews\"><div class=\"item\"><p>I wore these for a marathon and loved them.</p></div></section>\
+        <div id=\"comments\"><p>Do they run small?</p></div></main>";
+
+    #[test]
+    fn reviews_and_comments_are_flagged_on_pages_that_declare_a_product() {
+        for head in [
+            "<meta property=\"og:type\" content=\"product\">",
+            "<script type=\"application/ld+json\">{\"@type\": \"Product\", \"name\": \"Trail shoe\"}</script>",
+        ] {
+            let src = format!("<html><head>{head}</head><body>{SHOP_BODY}</body></html>");
+            assert_eq!(
+                flagged_user_content(&src),
+                [
+                    "I wore these for a marathon and loved them.",
+                    "Do they run small?"
+                ],
+                "{head}"
+            );
+            // `score` weighs them down, and says so.
+            let page = html::segment(&src);
+            let judged = score(&page, true);
+            let halved: Vec<&str> = page
+                .blocks
+                .iter()
+                .zip(&judged)
+                .filter(|(_, j)| j.reasons.iter().any(|r| r.contains("halved")))
+                .map(|(b, _)| b.text.as_str())
+                .collect();
+            assert_eq!(
+                halved,
+                [
+                    "I wore these for a marathon and loved them.",
+                    "Do they run small?"
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn reviews_are_not_flagged_on_other_pages() {
+        for head in ["", "<meta property=\"og:type\" content=\"article\">"] {
+            let src = format!("<html><head>{head}</head><body>{SHOP_BODY}</body></html>");
+            assert!(flagged_user_content(&src).is_empty(), "{head}");
+        }
+    }
 
     #[test]
     fn the_rules_decide_fragments_the_classifier_rejects_not_slivers() {
