@@ -649,18 +649,26 @@ pub fn score(page: &Page, explain: bool) -> Vec<Judgement> {
 /// [`user_content_on_product_page`]).
 const USER_CONTENT_WEIGHT: f32 = 0.5;
 
+/// JSON-LD `@type`s (without their vocabulary prefix) that declare a
+/// product or an offer of one.
+const PRODUCT_LD_TYPES: &[&str] = &[
+    "Product",
+    "Offer",
+    "AggregateOffer",
+    "ProductGroup",
+    "IndividualProduct",
+];
+
 /// True when the page's metadata (`og:type`, JSON-LD `@type`) declares a
 /// product or an offer of one.
 fn says_product(meta: &crate::segment::PageMeta) -> bool {
     meta.og_type
         .as_deref()
         .is_some_and(|t| t.contains("product"))
-        || meta.ld_types.iter().any(|t| {
-            matches!(
-                ld_type_name(t),
-                "Product" | "Offer" | "AggregateOffer" | "ProductGroup" | "IndividualProduct"
-            )
-        })
+        || meta
+            .ld_types
+            .iter()
+            .any(|t| PRODUCT_LD_TYPES.contains(&ld_type_name(t)))
 }
 
 /// Per block: whether it sits inside customer reviews or comments (an

@@ -270,7 +270,7 @@ fn page_kind(meta: &crate::segment::PageMeta) -> [f32; 18] {
             | "OpinionNewsArticle"
             | "AnalysisNewsArticle"
             | "Blog" => 0,
-            "Product" | "Offer" | "AggregateOffer" | "ProductGroup" | "IndividualProduct" => 1,
+            name if super::PRODUCT_LD_TYPES.contains(&name) => 1,
             "ItemList" | "CollectionPage" | "SearchResultsPage" | "OfferCatalog" => 2,
             "DiscussionForumPosting"
             | "QAPage"
