@@ -312,7 +312,6 @@ fn build(list: &[&str]) -> (AhoCorasick, Vec<usize>) {
             }
             forms.push(phrase.to_uppercase());
         }
-        forms.dedup();
         for form in forms {
             if !patterns.contains(&form) {
                 patterns.push(form);
