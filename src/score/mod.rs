@@ -16,7 +16,9 @@
 //!    feature vector per block ([`vector`]), the rules' score among them,
 //!    and gives the probability that the block is main content.
 //! 5. **Page-level cut** ([`select`]): the blocks kept are those that
-//!    maximise the page's expected word-level F1 under those probabilities.
+//!    maximise the page's expected word-level F1 under those probabilities
+//!    (customer reviews and comments on a page that declares a product
+//!    count at half their probability).
 
 pub mod classifier;
 #[cfg(feature = "eval-hooks")]
