@@ -9,7 +9,7 @@
 //! | segment | [`segment`] | text → [`segment::Page`] of blocks |
 //! | score | [`score`] | page → a [`score::Judgement`] per block |
 //! | merge | [`merge`] | scored page → near-duplicate passages merged away |
-//! | write | [`write`] | cleaned documents → text / markdown / JSON / JSONL |
+//! | write | [`mod@write`] | cleaned documents → text / markdown / JSON / JSONL |
 //!
 //! [`pipeline`] runs them over many documents in parallel, in input order.
 //!

@@ -286,7 +286,7 @@ const SCRIPT_NOTICES: &[&str] = &[
 const NOTICE_WORDS: u32 = 30;
 
 /// True when `text` (a block of `words` words) is a notice that the page
-/// needs scripts: short, and worded as one of [`SCRIPT_NOTICES`].
+/// needs scripts: short, and worded as one of `SCRIPT_NOTICES`.
 pub fn is_script_notice(text: &str, words: u32) -> bool {
     static NOTICES: OnceLock<(AhoCorasick, Vec<usize>)> = OnceLock::new();
     words <= NOTICE_WORDS

@@ -1061,7 +1061,7 @@ pub fn parse_as_is(html: &str) -> Html {
 /// does not read it either: the bodies of `<script>` and `<style>`
 /// elements, the text of comments (React's streaming boundary markers
 /// aside), and quoted attributes nothing reads (`src`, `srcset`,
-/// `data-*`, SVG path data, …; see [`attribute_is_read`];
+/// `data-*`, SVG path data, …; see `attribute_is_read`;
 /// an ordinary link keeps an empty `href`). The elements, and so the
 /// document's structure, stay: JSON-LD scripts keep their text
 /// (segmentation reads their `@type`), so do scripts containing `<!--`
