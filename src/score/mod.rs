@@ -196,14 +196,10 @@ fn main_area(page: &Page, feats: &[Features]) -> (u32, u32, Vec<bool>) {
     let n = page.nodes.len();
     // On a page whose metadata calls it an article, reader comments are not
     // where the content is (on a forum they are): when any text outside
-    // them could be, they take no part in finding the area. Nodes are
-    // stored parents first, so one pass marks the comment subtrees.
+    // them could be, they take no part in finding the area.
     let mut in_comments = vec![false; n];
     if says_article(&page.meta) {
-        for (i, node) in page.nodes.iter().enumerate() {
-            let p = node.parent as usize;
-            in_comments[i] = node.hints & Hint::Comment.bit() != 0 || (p != i && in_comments[p]);
-        }
+        in_comments = nodes_under(page, Hint::Comment.bit());
         let text_outside = page.blocks.iter().zip(feats).any(|(b, f)| {
             !b.is_title && f.chars >= 25 && f.link_density <= 0.5 && !in_comments[b.node as usize]
         });
@@ -684,14 +680,19 @@ fn user_content_on_product_page(page: &Page) -> Vec<bool> {
     if !says_product(&page.meta) {
         return vec![false; page.blocks.len()];
     }
-    let user = Hint::Review.bit() | Hint::Comment.bit();
-    page.blocks
-        .iter()
-        .map(|b| {
-            page.ancestors(b.node)
-                .any(|a| page.nodes[a as usize].hints & user != 0)
-        })
-        .collect()
+    let under = nodes_under(page, Hint::Review.bit() | Hint::Comment.bit());
+    page.blocks.iter().map(|b| under[b.node as usize]).collect()
+}
+
+/// Per node: whether it or an ancestor carries any of the `hints` bits.
+/// Nodes are stored parents first, so one pass marks the subtrees.
+fn nodes_under(page: &Page, hints: u64) -> Vec<bool> {
+    let mut under = vec![false; page.nodes.len()];
+    for (i, node) in page.nodes.iter().enumerate() {
+        let p = node.parent as usize;
+        under[i] = node.hints & hints != 0 || (p != i && under[p]);
+    }
+    under
 }
 
 /// When the classifier keeps nothing, the rules decide only if they keep at
