@@ -12,6 +12,7 @@
 
 use super::{Block, BlockKind, Node, Page, TagRole, visible_chars};
 use crate::score::hints::{Hint, class_hides, hints_of};
+use crate::score::stopwords::is_cjk;
 use ego_tree::NodeRef;
 use rustc_hash::{FxHashMap, FxHashSet};
 use scraper::{Html, node::Node as DomNode};
@@ -407,10 +408,7 @@ impl<'a> Walker<'a> {
                 self.pending_space = true;
                 continue;
             }
-            if matches!(
-                c,
-                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'
-            ) {
+            if is_invisible(c) {
                 continue;
             }
             if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with(['\n', ' ']) {
@@ -686,6 +684,12 @@ impl<'a> Walker<'a> {
                         }
                         Class::Inline | Class::Skip => {}
                     }
+                    if matches!(class, Class::Inline | Class::Link)
+                        && !self.pending_space
+                        && separates_words(node, self.buf.chars().next_back())
+                    {
+                        self.pending_space = true;
+                    }
                     let class = if class == Class::Link && !attrs.href {
                         Class::Inline
                     } else {
@@ -828,6 +832,112 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Elements whose text is code: splitting their runs would split tokens.
+fn is_code_like(tag: &str) -> bool {
+    matches!(tag, "code" | "kbd" | "samp" | "var" | "tt")
+}
+
+/// Zero-width characters that the walk drops from text.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'
+    )
+}
+
+/// The visible character at one edge of the text under `node` (its first,
+/// or with `from_end` its last), and whether at least one more visible
+/// character follows it inward. Hidden and skipped elements are passed
+/// over; the search gives up (returns `None`) after a few dozen nodes, so
+/// it stays cheap however large the element is.
+fn edge_char(node: NodeRef<'_, DomNode>, from_end: bool) -> Option<(char, bool)> {
+    const MAX_NODES: usize = 48;
+    let mut found: Option<char> = None;
+    let mut stack = vec![node];
+    let mut visited = 0;
+    while let Some(n) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return None;
+        }
+        match n.value() {
+            DomNode::Text(t) => {
+                let visible = |c: &char| !c.is_whitespace() && !is_invisible(*c);
+                let mut chars: Box<dyn Iterator<Item = char>> = if from_end {
+                    Box::new(t.chars().rev().filter(visible))
+                } else {
+                    Box::new(t.chars().filter(visible))
+                };
+                for c in chars.by_ref() {
+                    match found {
+                        None => found = Some(c),
+                        Some(edge) => return Some((edge, true)),
+                    }
+                }
+            }
+            DomNode::Element(el) => {
+                if classify(el.name()) == Class::Skip {
+                    continue;
+                }
+                let a = read_attrs(el);
+                if a.hidden || a.aria_hidden {
+                    continue;
+                }
+                if from_end {
+                    stack.extend(n.children());
+                } else {
+                    let first = stack.len();
+                    stack.extend(n.children());
+                    stack[first..].reverse();
+                }
+            }
+            _ => {}
+        }
+    }
+    found.map(|c| (c, false))
+}
+
+/// True when inline element `next` follows an inline sibling with no
+/// text between them and their texts would run together into one word:
+/// `<span class="name">Weight</span><span class="value">46 lb</span>`, a
+/// label and its value, a brand and a product name, laid out apart by the
+/// page's style sheet. `text_end` is the last character written so far,
+/// which must be the sibling's own last character.
+///
+/// Only a join into an upper-case letter or a digit counts: one that goes
+/// on in lower case is likely a word split for styling
+/// (`<b>Arte</b><b>mis</b>`), and scripts without case (CJK, Arabic) are
+/// left as they are. Nor does a side with a single visible character (a
+/// drop cap), or code.
+fn separates_words(next: NodeRef<'_, DomNode>, text_end: Option<char>) -> bool {
+    let Some(end) = text_end.filter(|&c| c.is_alphanumeric() && !is_cjk(c)) else {
+        return false;
+    };
+    let Some(next_el) = next.value().as_element() else {
+        return false;
+    };
+    if is_code_like(next_el.name()) {
+        return false;
+    }
+    let Some(prev) = next
+        .prev_siblings()
+        .find(|s| !matches!(s.value(), DomNode::Comment(_)))
+    else {
+        return false;
+    };
+    let Some(prev_el) = prev.value().as_element() else {
+        return false;
+    };
+    if !matches!(classify(prev_el.name()), Class::Inline | Class::Link)
+        || is_code_like(prev_el.name())
+    {
+        return false;
+    }
+    matches!(edge_char(prev, true), Some((c, true)) if c == end)
+        && matches!(edge_char(next, false),
+            Some((c, true)) if c.is_uppercase() || c.is_ascii_digit())
+}
+
 /// Collects the visible inline text under `node` (hidden parts skipped),
 /// whitespace collapsed; returns it with its link-character count.
 fn inline_text(node: NodeRef<'_, DomNode>) -> (String, u32) {
@@ -862,7 +972,9 @@ fn inline_text(node: NodeRef<'_, DomNode>) -> (String, u32) {
                 if a.hidden || a.aria_hidden {
                     continue;
                 }
-                if matches!(class, Class::Block(_) | Class::Br) {
+                if matches!(class, Class::Block(_) | Class::Br)
+                    || (!pending && separates_words(n, out.chars().next_back()))
+                {
                     pending = true;
                 }
                 let link = in_link || (class == Class::Link && a.href);
@@ -1606,6 +1718,39 @@ mod tests {
         let p = segment("<p>Hello <b>big</b>world<i> and</i> more</p><p>Second\n  para</p>");
         assert_eq!(texts(&p), ["Hello bigworld and more", "Second para"]);
         assert_eq!(p.blocks[0].kind, BlockKind::Paragraph);
+    }
+
+    #[test]
+    fn adjacent_inline_elements_that_would_fuse_words_are_spaced() {
+        // A label and its value, a brand and a name: separate words.
+        let p = segment(
+            "<div><span class=\"name\">Publication Year</span><!--x-->\
+             <span class=\"value\"><span>2013</span></span></div>\
+             <p><a href=\"/b\">Bershka</a><span>Faux leather jacket</span></p>",
+        );
+        assert_eq!(
+            texts(&p),
+            ["Publication Year 2013", "Bershka Faux leather jacket"]
+        );
+        // One word split for styling, a drop cap, code, CJK: left as they are.
+        let p = segment(
+            "<p><b>Arte</b><b>mis</b> flew.</p><p><span>T</span><span>He</span> cap</p>\
+             <p><code>get</code><code>Value</code></p><p><span>日本</span><span>語</span></p>",
+        );
+        assert_eq!(
+            texts(&p),
+            ["Artemis flew.", "THe cap", "getValue", "日本語"]
+        );
+        // The same in a data table's cells.
+        let p = segment(
+            "<table><tr><th>Spec</th><th>Value</th></tr>\
+             <tr><td><span>Weight</span><span>46 lb</span></td><td>x</td></tr></table>",
+        );
+        assert!(
+            p.blocks[0].text.contains("Weight 46 lb"),
+            "{:?}",
+            p.blocks[0].text
+        );
     }
 
     #[test]
