@@ -339,6 +339,22 @@ const HIDING_CLASSES: &[&str] = &[
     "u-hidden",
 ];
 
+/// Class names of text kept off screen for screen readers only, which pages
+/// also use for the sole copy of a label (so such text is not hidden
+/// outright): `clipped` (eBay), `a-offscreen` (Amazon).
+const SCREEN_READER_CLASSES: &[&str] = &["clipped", "a-offscreen", "offscreen"];
+
+/// True when a class list marks text for screen readers only (see
+/// [`SCREEN_READER_CLASSES`]); such text repeats what is on screen more
+/// often than not.
+pub fn class_is_screen_reader_copy(class: &str) -> bool {
+    class.split_ascii_whitespace().any(|c| {
+        SCREEN_READER_CLASSES
+            .iter()
+            .any(|h| c.eq_ignore_ascii_case(h))
+    })
+}
+
 /// True when a class list contains a class that hides the element.
 pub fn class_hides(class: &str) -> bool {
     class

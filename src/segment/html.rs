@@ -11,7 +11,7 @@
 //! The walk is iterative, so deep nesting cannot overflow the stack.
 
 use super::{Block, BlockKind, Node, Page, TagRole, visible_chars};
-use crate::score::hints::{Hint, class_hides, hints_of};
+use crate::score::hints::{Hint, class_hides, class_is_screen_reader_copy, hints_of};
 use crate::score::stopwords::is_cjk;
 use ego_tree::NodeRef;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -423,6 +423,26 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// True when `node` is a screen-reader copy (see
+    /// [`class_is_screen_reader_copy`]) of the text just written:
+    /// `<span>EUR 16.12<span class="clipped">EUR 16.12</span></span>`. The
+    /// copy is left out, so the text is not doubled; a screen-reader label
+    /// that stands alone is kept.
+    fn repeats_visible_text(&self, node: NodeRef<'_, DomNode>, attrs: &Attrs<'_>) -> bool {
+        if !attrs.hint_values[0].is_some_and(class_is_screen_reader_copy) {
+            return false;
+        }
+        let (copy, _) = inline_text(node);
+        let written = self.buf.trim_end();
+        copy.chars().nth(1).is_some()
+            && written.strip_suffix(copy.as_str()).is_some_and(|before| {
+                before
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+            })
+    }
+
     fn line_break(&mut self) {
         self.br_run += 1;
         if self.br_run >= 2 {
@@ -620,7 +640,10 @@ impl<'a> Walker<'a> {
                         self.read_ld_json(node);
                     }
                     let hidden = attrs.aria_hidden || (attrs.hidden && !self.keep_soft_hidden);
-                    if class == Class::Skip || (hidden && !matches!(tag, "html" | "body")) {
+                    if class == Class::Skip
+                        || (hidden && !matches!(tag, "html" | "body"))
+                        || self.repeats_visible_text(node, &attrs)
+                    {
                         next = resume.next_sibling();
                         continue;
                     }
@@ -1751,6 +1774,17 @@ mod tests {
             "{:?}",
             p.blocks[0].text
         );
+    }
+
+    #[test]
+    fn screen_reader_copies_of_visible_text_are_dropped() {
+        let p = segment(
+            "<div><span>EUR 16.12<span class=\"clipped\">EUR 16.12</span></span></div>\
+             <div><span aria-hidden=\"true\">Chain 104</span>\
+             <span class=\"clipped\">Chain 104</span></div>\
+             <div>Price <span class=\"a-offscreen\">Regular price</span></div>",
+        );
+        assert_eq!(texts(&p), ["EUR 16.12", "Chain 104", "Price Regular price"]);
     }
 
     #[test]
