@@ -885,13 +885,15 @@ fn edge_char(node: NodeRef<'_, DomNode>, from_end: bool) -> Option<(char, bool)>
         }
         match n.value() {
             DomNode::Text(t) => {
+                // The first two visible characters from this edge.
                 let visible = |c: &char| !c.is_whitespace() && !is_invisible(*c);
-                let mut chars: Box<dyn Iterator<Item = char>> = if from_end {
-                    Box::new(t.chars().rev().filter(visible))
+                let mut edge = [None; 2];
+                if from_end {
+                    edge_chars(t.chars().rev().filter(visible), &mut edge);
                 } else {
-                    Box::new(t.chars().filter(visible))
-                };
-                for c in chars.by_ref() {
+                    edge_chars(t.chars().filter(visible), &mut edge);
+                }
+                for c in edge.into_iter().flatten() {
                     match found {
                         None => found = Some(c),
                         Some(edge) => return Some((edge, true)),
@@ -918,6 +920,13 @@ fn edge_char(node: NodeRef<'_, DomNode>, from_end: bool) -> Option<(char, bool)>
         }
     }
     found.map(|c| (c, false))
+}
+
+/// Fills `edge` with the first (up to) two characters of `chars`.
+fn edge_chars(chars: impl Iterator<Item = char>, edge: &mut [Option<char>; 2]) {
+    for (slot, c) in edge.iter_mut().zip(chars) {
+        *slot = Some(c);
+    }
 }
 
 /// True when inline element `next` follows an inline sibling with no
