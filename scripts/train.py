@@ -288,10 +288,13 @@ def context(p, pr):
     return cols
 
 
-def stage_probs(train, test):
-    """Stage-1 model on train pages: out-of-fold probs for train, probs for test."""
-    model = fit(train)
-    test_pr = [predict(model, p) for p in test]
+def stage_probs(train, test, test_pr=None):
+    """Stage-1 model on train pages: out-of-fold probs for train, probs for test
+    (`test_pr`, when given, is the test pages' probabilities from a stage-1
+    model already fitted on `train`; no model is fitted for them then)."""
+    model = None if test_pr is not None else fit(train)
+    if test_pr is None:
+        test_pr = [predict(model, p) for p in test]
     inner = 4
     train_pr = [None] * len(train)
     for k in range(inner):
@@ -475,7 +478,8 @@ def main():
     if args.stages == 2 and args.folds:
         probs2 = [None] * len(pages)
         for train, test in splits:
-            _, train_pr, test_pr = stage_probs([pages[i] for i in train], [pages[i] for i in test])
+            _, train_pr, test_pr = stage_probs([pages[i] for i in train], [pages[i] for i in test],
+                                               [probs[i] for i in test])
             m2 = fit([with_context(pages[i], pr) for i, pr in zip(train, train_pr)])
             for i, pr in zip(test, test_pr):
                 probs2[i] = predict(m2, with_context(pages[i], pr))
