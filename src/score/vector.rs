@@ -182,6 +182,10 @@ pub const FEATURE_NAMES: &[&str] = &[
     "ends_ellipsis",
     "rep_ellipsis_share",
     "opaque_share",
+    // share of the block's words (of three or more characters) that the
+    // page's own description (meta description, og:description, JSON-LD
+    // description strings) uses; -1 on a page without one
+    "desc_share",
 ];
 
 /// Number of columns.
@@ -237,6 +241,46 @@ fn opaque_share(text: &str) -> f32 {
         }
     }
     opaque as f32 / total.max(1) as f32
+}
+
+/// Calls `f` with each lowercased word of three or more characters in
+/// `text` (words: runs of letters and digits), reusing `buf`.
+fn long_words(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for word in text
+        .split(|c: char| !crate::chars::is_alphanumeric(c))
+        .filter(|w| w.chars().nth(2).is_some())
+    {
+        buf.clear();
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+        f(buf);
+    }
+}
+
+/// The words of a page's description (see [`long_words`]).
+fn description_words(description: &str) -> rustc_hash::FxHashSet<String> {
+    let mut set = rustc_hash::FxHashSet::default();
+    let mut buf = String::new();
+    long_words(description, &mut buf, |w| {
+        if !set.contains(w) {
+            set.insert(w.to_string());
+        }
+    });
+    set
+}
+
+/// Share of the words of `text` (see [`long_words`]) in `described`; 0 for
+/// a text without such words.
+fn description_share(
+    text: &str,
+    described: &rustc_hash::FxHashSet<String>,
+    buf: &mut String,
+) -> f32 {
+    let (mut total, mut hits) = (0u32, 0u32);
+    long_words(text, buf, |w| {
+        total += 1;
+        hits += described.contains(w) as u32;
+    });
+    hits as f32 / total.max(1) as f32
 }
 
 fn ln1(x: f32) -> f32 {
@@ -458,6 +502,8 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         .unwrap_or_default();
     let page_chars = agg.first().map_or(0.0, |g| g.chars).max(1.0);
     let kind = page_kind(&page.meta);
+    let described = description_words(&page.meta.description);
+    let mut word_buf = String::new();
     // Prose: blocks that read as running text.
     let is_prose: Vec<bool> = an
         .feats
@@ -786,6 +832,13 @@ pub fn vectors(page: &Page, an: &Analysis) -> Vec<[f32; N_FEATURES]> {
         } else {
             0.0
         });
+        put(if described.is_empty() {
+            -1.0
+        } else if j.score > model::PREFILTER_SCORE {
+            description_share(text, &described, &mut word_buf)
+        } else {
+            0.0
+        });
         debug_assert_eq!(k, N_FEATURES);
         out.push(v);
     }
@@ -945,6 +998,20 @@ mod tests {
     }
 
     #[test]
+    fn description_share_counts_long_words_in_the_description() {
+        let described = description_words("Soft COTTON socks, made to last.\nÉté edition");
+        let mut buf = String::new();
+        // "cotton", "socks" in; "our", "are", "warm" out; "a", "is" too short.
+        assert_eq!(
+            description_share("Our cotton socks are a warm is", &described, &mut buf),
+            2.0 / 5.0
+        );
+        assert_eq!(description_share("été", &described, &mut buf), 1.0);
+        assert_eq!(description_share("a b", &described, &mut buf), 0.0);
+        assert!(description_words("").is_empty());
+    }
+
+    #[test]
     fn opaque_share_counts_urls_and_ids_not_words() {
         assert_eq!(
             opaque_share("A plain sentence of words, 2024 included."),
@@ -1053,6 +1120,7 @@ mod kind_tests {
             og_type: Some("product".into()),
             url: Some("https://shop.example.com/products/blue-socks?x=1".into()),
             ld_types: vec!["Product".into(), "BreadcrumbList".into()],
+            ..Default::default()
         };
         let k = page_kind(&meta);
         assert_eq!(k[1], 1.0, "og product");

@@ -5,7 +5,9 @@
 //! template, hidden and `aria-hidden` content is dropped (except `aria-hidden`
 //! on the main landmark: that is the page behind an open modal dialog), but
 //! React's streamed content (`<div hidden id="S:…">`), which a script shows
-//! at once, is walked where its placeholder stands. Data tables become a
+//! at once, is walked where its placeholder stands, and a collapsed
+//! disclosure panel (an accordion, an inactive tab: content one click away)
+//! is kept with a hidden hint for scoring to read. Data tables become a
 //! single [`BlockKind::Table`] block; layout tables are treated like
 //! `<div>`s.
 //! The walk is iterative, so deep nesting cannot overflow the stack.
@@ -173,6 +175,32 @@ fn shape_of(tag: &str, class: Option<&str>) -> u32 {
     tag.hash(&mut h);
     class.unwrap_or("").trim().hash(&mut h);
     h.finish() as u32
+}
+
+/// True for an element that reads as the collapsible part of a disclosure
+/// widget, which a click shows: an accordion or collapse panel, a tab panel,
+/// an expander ("read more"). By its role (`tabpanel`, `region`) or its
+/// class/id words (`accordion`, `collapse`, `expander`, …, or `tab`,
+/// `toggle` or `expand` with `panel`, `pane`, `content` or `body`).
+fn is_disclosure_panel(a: &Attrs) -> bool {
+    if a.role
+        .is_some_and(|r| matches!(r.trim(), "tabpanel" | "region"))
+    {
+        return true;
+    }
+    let mut found = false;
+    let mut tab = false;
+    let mut part = false;
+    for v in a.hint_values[..2].iter().flatten() {
+        crate::segment::class_words(v, |w| match w {
+            "accordion" | "collapse" | "collapsible" | "collapsed" | "tabpanel" | "tabpane"
+            | "expandable" | "expander" | "disclosure" | "readmore" => found = true,
+            "tab" | "tabs" | "tabbed" | "toggle" | "expand" => tab = true,
+            "pane" | "panel" | "content" | "body" => part = true,
+            _ => {}
+        });
+    }
+    found || (tab && part)
 }
 
 fn style_hides(style: &str) -> bool {
@@ -538,6 +566,12 @@ impl<'a> Walker<'a> {
                         if p.eq_ignore_ascii_case("og:type") {
                             self.page.meta.og_type = Some(c.trim().to_ascii_lowercase());
                         }
+                        if p.eq_ignore_ascii_case("description")
+                            || p.eq_ignore_ascii_case("og:description")
+                            || p.eq_ignore_ascii_case("twitter:description")
+                        {
+                            add_description(&mut self.page.meta.description, c);
+                        }
                         if p.eq_ignore_ascii_case("og:url") && self.page.meta.url.is_none() {
                             self.page.meta.url = Some(c.trim().to_string());
                         }
@@ -567,6 +601,7 @@ impl<'a> Walker<'a> {
         }
         for text in script.children().filter_map(|n| n.value().as_text()) {
             collect_ld_types(text, &mut self.page.meta.ld_types);
+            collect_ld_descriptions(text, &mut self.page.meta.description);
         }
     }
 
@@ -639,7 +674,11 @@ impl<'a> Walker<'a> {
                     if tag == "script" {
                         self.read_ld_json(node);
                     }
-                    let hidden = attrs.aria_hidden || (attrs.hidden && !self.keep_soft_hidden);
+                    // A collapsed accordion or an inactive tab holds content
+                    // one click away (a product's description, a service's
+                    // details): kept, with the hidden hint on it.
+                    let hidden = attrs.aria_hidden
+                        || (attrs.hidden && !self.keep_soft_hidden && !is_disclosure_panel(&attrs));
                     if class == Class::Skip
                         || (hidden && !matches!(tag, "html" | "body"))
                         || self.repeats_visible_text(node, &attrs)
@@ -650,6 +689,12 @@ impl<'a> Walker<'a> {
                     let mut hints = self.hints(&attrs);
                     if attrs.role.is_some_and(|r| r.trim() == "button") {
                         hints |= Hint::Button.bit();
+                    }
+                    if attrs.hidden {
+                        // Hidden but kept: a collapsed panel, or anything
+                        // hidden on a page walked with soft-hidden parts kept
+                        // (closed menus and dialogs too); scoring reads it.
+                        hints |= Hint::Hidden.bit();
                     }
                     let shape = shape_of(tag, attrs.hint_values[0]);
                     let saved_cur = self.cur;
@@ -1087,6 +1132,52 @@ fn collect_ld_types(json: &str, out: &mut Vec<String>) {
                 out.push(t.to_string());
             }
         }
+    }
+}
+
+/// Appends one description to `out` (a line of its own), unless it is empty,
+/// already there, or would take `out` past [`MAX_DESCRIPTION_CHARS`].
+fn add_description(out: &mut String, text: &str) {
+    let text = text.trim();
+    if text.is_empty()
+        || out.len() + text.len() + 1 > super::MAX_DESCRIPTION_CHARS
+        || out.lines().any(|l| l == text)
+    {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(text);
+}
+
+/// Appends the `"description"` string values of a JSON-LD text to `out`
+/// (see [`add_description`]); escapes are decoded, values that do not read
+/// as a JSON string are skipped.
+fn collect_ld_descriptions(json: &str, out: &mut String) {
+    let mut rest = json;
+    while let Some(at) = rest.find("\"description\"") {
+        rest = &rest[at + 13..];
+        let Some(value) = rest.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let value = value.trim_start();
+        if !value.starts_with('"') {
+            continue;
+        }
+        // The closing quote: the first one not escaped by a backslash.
+        let bytes = value.as_bytes();
+        let mut i = 1;
+        while i < bytes.len() && bytes[i] != b'"' {
+            i += if bytes[i] == b'\\' { 2 } else { 1 };
+        }
+        let Some(literal) = value.get(..(i + 1).min(value.len())) else {
+            continue;
+        };
+        if let Ok(text) = serde_json::from_str::<String>(literal) {
+            add_description(out, &collapse_ws(&text));
+        }
+        rest = value.get(literal.len()..).unwrap_or("");
     }
 }
 
@@ -1807,6 +1898,36 @@ mod tests {
     }
 
     #[test]
+    fn collapsed_disclosure_panels_are_kept_with_a_hidden_hint() {
+        let p = segment(
+            "<div class=\"chakra-collapse\" style=\"display:none\"><p>Accordion text</p></div>\
+             <div role=\"tabpanel\" hidden><p>Inactive tab</p></div>\
+             <div class=\"productTabContent\" style=\"display: none\"><p>Tab content</p></div>\
+             <div class=\"a-expander-content\" style=\"display:none\"><p>Read more</p></div>\
+             <nav class=\"mobile-menu\" style=\"display:none\"><p>Menu</p></nav>\
+             <div class=\"modal\" hidden><p>Dialog</p><div class=\"accordion\" hidden><p>In it</p></div></div>\
+             <div class=\"tab-content\" aria-hidden=\"true\"><p>Decoration</p></div>\
+             <p>Shown</p>",
+        );
+        assert_eq!(
+            texts(&p),
+            [
+                "Accordion text",
+                "Inactive tab",
+                "Tab content",
+                "Read more",
+                "Shown"
+            ]
+        );
+        let hidden = |i: usize| {
+            p.ancestors(p.blocks[i].node)
+                .any(|n| p.nodes[n as usize].hints & Hint::Hidden.bit() != 0)
+        };
+        assert!((0..4).all(hidden));
+        assert!(!hidden(4));
+    }
+
+    #[test]
     fn aria_hidden_main_landmark_is_a_modal_background_and_kept() {
         // A cookie dialog open over the page hides the main landmark from
         // assistive technology; its text is still the page's content.
@@ -1977,6 +2098,37 @@ mod tests {
         collect_ld_types("{\"@type\": [\"A\"", &mut out);
         collect_ld_types("\"@type\":\"é", &mut out);
         assert_eq!(out, ["A", "é"]);
+    }
+
+    #[test]
+    fn descriptions_are_collected_once_each() {
+        let p = segment(
+            "<html><head><meta name=\"description\" content=\" Soft socks, made to last. \">\
+             <meta property=\"og:description\" content=\"Soft socks, made to last.\">\
+             <script type=\"application/ld+json\">{\"@type\":\"Product\",\
+             \"description\": \"Cotton \\\"quarter\\\" socks\\u00e9\", \"offers\": {\"description\": 5}}</script>\
+             </head><body><p>x</p></body></html>",
+        );
+        assert_eq!(
+            p.meta.description,
+            "Soft socks, made to last.\nCotton \"quarter\" socks\u{e9}"
+        );
+    }
+
+    #[test]
+    fn broken_json_ld_descriptions_are_harmless() {
+        let mut out = String::new();
+        collect_ld_descriptions("{\"description\"", &mut out);
+        collect_ld_descriptions("{\"description\": \"open", &mut out);
+        collect_ld_descriptions("\"description\":\"bad \\q escape\"", &mut out);
+        collect_ld_descriptions("\"description\":\"ends in \\", &mut out);
+        assert_eq!(out, "");
+        let long = format!(
+            "{{\"description\": \"{}\"}}",
+            "w ".repeat(crate::segment::MAX_DESCRIPTION_CHARS)
+        );
+        collect_ld_descriptions(&long, &mut out);
+        assert_eq!(out, "", "over the cap: left out");
     }
 
     #[test]
