@@ -1136,11 +1136,11 @@ fn collect_ld_types(json: &str, out: &mut Vec<String>) {
 }
 
 /// Appends one description to `out` (a line of its own), unless it is empty,
-/// already there, or would take `out` past [`MAX_DESCRIPTION_CHARS`].
+/// already there, or would take `out` past [`super::MAX_DESCRIPTION_BYTES`].
 fn add_description(out: &mut String, text: &str) {
     let text = text.trim();
     if text.is_empty()
-        || out.len() + text.len() + 1 > super::MAX_DESCRIPTION_CHARS
+        || out.len() + text.len() + 1 > super::MAX_DESCRIPTION_BYTES
         || out.lines().any(|l| l == text)
     {
         return;
@@ -2125,7 +2125,7 @@ mod tests {
         assert_eq!(out, "");
         let long = format!(
             "{{\"description\": \"{}\"}}",
-            "w ".repeat(crate::segment::MAX_DESCRIPTION_CHARS)
+            "w ".repeat(crate::segment::MAX_DESCRIPTION_BYTES)
         );
         collect_ld_descriptions(&long, &mut out);
         assert_eq!(out, "", "over the cap: left out");

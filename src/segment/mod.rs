@@ -181,12 +181,12 @@ pub struct PageMeta {
     pub ld_types: Vec<String>,
     /// What the page says it is about: its `description`, `og:description`
     /// and `twitter:description` meta tags and the JSON-LD `"description"`
-    /// strings, one per line, at most [`MAX_DESCRIPTION_CHARS`] in all.
+    /// strings, one per line, at most [`MAX_DESCRIPTION_BYTES`] in all.
     pub description: String,
 }
 
-/// Cap on [`PageMeta::description`], in bytes.
-pub const MAX_DESCRIPTION_CHARS: usize = 8192;
+/// Cap on the length of [`PageMeta::description`], in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 8192;
 
 /// Calls `f` with each word of a class or id value, lowercased: the value is
 /// split at every character that is not an ASCII letter or digit and where a
